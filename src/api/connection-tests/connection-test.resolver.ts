@@ -1,0 +1,62 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { getTest, requestTest, type ConnectionTestView } from '../../connection-tests/service.js';
+import { AppError } from '../../errors.js';
+import { requireAdmin } from '../auth.js';
+import type { ApiContext } from '../context.js';
+import { TestConnectionInput } from '../datasources/datasource.input.js';
+import { ConnectionTest } from './connection-test.type.js';
+
+const isFinished = (test: { status: string }) => test.status === 'PASSED' || test.status === 'FAILED';
+
+/** JSON turned the dates into strings on the way through the event bus. */
+function reviveTest(json: ConnectionTestView): ConnectionTestView {
+  const date = (value: Date | string | null) => (value === null ? null : new Date(value));
+  return {
+    ...json,
+    queuedAt: new Date(json.queuedAt),
+    startedAt: date(json.startedAt),
+    finishedAt: date(json.finishedAt),
+  };
+}
+
+/** The test as it stands, then every change, then the end (PRODUCT.md §2). */
+async function* testUpdates(ctx: ApiContext, testId: string): AsyncGenerator<ConnectionTestView> {
+  // Listen before reading, so that a change between the read and the subscription is not lost.
+  const changes = ctx.events.subscribe('connectionTests', testId);
+  const firstChange = changes.next();
+  try {
+    const current = await getTest(ctx.db, testId);
+    if (!current) throw AppError.notFound('Connection test');
+    yield current;
+    if (isFinished(current)) return;
+    for (let next = await firstChange; !next.done; next = await changes.next()) {
+      const test = reviveTest(next.value);
+      yield test;
+      if (isFinished(test)) return;
+    }
+  } finally {
+    await changes.return?.();
+  }
+}
+
+@Resolver(() => ConnectionTest)
+export class ConnectionTestResolver {
+  @Query(() => ConnectionTest, { nullable: true })
+  connectionTest(@Ctx() ctx: ApiContext, @Arg('id', () => ID) id: string) {
+    return getTest(ctx.db, id);
+  }
+
+  @Mutation(() => ConnectionTest)
+  testConnection(@Ctx() ctx: ApiContext, @Arg('input', () => TestConnectionInput) input: TestConnectionInput) {
+    requireAdmin(ctx.role);
+    return requestTest(ctx, input);
+  }
+
+  @Subscription(() => ConnectionTest, {
+    description: 'First the test as it stands now, then every change; completes after PASSED or FAILED.',
+    subscribe: ({ args, context }) => testUpdates(context as ApiContext, String(args.testId)),
+  })
+  connectionTestUpdated(@Root() test: ConnectionTestView, @Arg('testId', () => ID) _testId: string) {
+    return test;
+  }
+}

@@ -1,0 +1,24 @@
+import type { Config, Role } from '../config.js';
+import type { DataSourceService } from '../datasources/service.js';
+import type { Events } from '../events.js';
+import type { Database } from '../lib/db.js';
+import type { Logger } from '../lib/logger.js';
+import type { Queues } from '../lib/queues.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+
+/** What the API needs from the rest of the service; main.ts and the tests build it. */
+export interface ApiDeps {
+  config: Config;
+  db: Database;
+  secrets: SecretBox;
+  events: Events;
+  queues: Queues;
+  dataSources: DataSourceService;
+  logger: Logger;
+}
+
+/** Per request (HTTP) or per operation (WebSocket). */
+export interface ApiContext extends ApiDeps {
+  requestId: string;
+  role: Role;
+}

@@ -1,0 +1,108 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { getTest, listTests } from '../../connection-tests/service.js';
+import type { DataSourceView } from '../../datasources/model.js';
+import { reviveView } from '../../datasources/view.js';
+import type { DataSourceEventMessage } from '../../events.js';
+import type { Page } from '../../lib/pagination.js';
+import { requireAdmin } from '../auth.js';
+import { ConnectionTest, ConnectionTestConnection } from '../connection-tests/connection-test.type.js';
+import type { ApiContext } from '../context.js';
+import { CreateDataSourceInput, DataSourceFilter, UpdateDataSourceInput } from './datasource.input.js';
+import {
+  CreateDataSourcePayload,
+  DataSource,
+  DataSourceConnection,
+  DataSourceEvent,
+  DeleteDataSourcePayload,
+  UpdateDataSourcePayload,
+} from './datasource.type.js';
+
+/** A Page as a Relay connection. */
+export function toConnection<T>(page: Page<T>) {
+  return {
+    edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] ?? '' })),
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
+    totalCount: page.totalCount,
+  };
+}
+
+@Resolver(() => DataSource)
+export class DataSourceResolver {
+  @Query(() => DataSource, { nullable: true, description: 'Exactly one of id or identifier.' })
+  dataSource(
+    @Ctx() ctx: ApiContext,
+    @Arg('id', () => ID, { nullable: true }) id?: string | null,
+    @Arg('identifier', () => String, { nullable: true }) identifier?: string | null,
+  ): Promise<DataSourceView | null> {
+    return ctx.dataSources.get({ id, identifier });
+  }
+
+  @Query(() => DataSourceConnection)
+  async dataSources(
+    @Ctx() ctx: ApiContext,
+    @Arg('filter', () => DataSourceFilter, { nullable: true }) filter?: DataSourceFilter | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ) {
+    return toConnection(await ctx.dataSources.list(filter ?? {}, first ?? 20, after));
+  }
+
+  @Query(() => [String], { description: 'The regions configured for this deployment (cm_region); empty when none.' })
+  regions(@Ctx() ctx: ApiContext): readonly string[] {
+    return ctx.config.regions;
+  }
+
+  @Mutation(() => CreateDataSourcePayload)
+  createDataSource(
+    @Ctx() ctx: ApiContext,
+    @Arg('input', () => CreateDataSourceInput) input: CreateDataSourceInput,
+  ) {
+    requireAdmin(ctx.role);
+    return ctx.dataSources.create(input);
+  }
+
+  @Mutation(() => UpdateDataSourcePayload)
+  updateDataSource(
+    @Ctx() ctx: ApiContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateDataSourceInput) input: UpdateDataSourceInput,
+    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion?: number | null,
+  ) {
+    requireAdmin(ctx.role);
+    return ctx.dataSources.update(id, input, expectedVersion);
+  }
+
+  @Mutation(() => DeleteDataSourcePayload)
+  deleteDataSource(@Ctx() ctx: ApiContext, @Arg('id', () => ID) id: string) {
+    requireAdmin(ctx.role);
+    return ctx.dataSources.delete(id);
+  }
+
+  @FieldResolver(() => ConnectionTest, { nullable: true })
+  lastTest(@Root() source: DataSourceView, @Ctx() ctx: ApiContext) {
+    return source.lastTestId ? getTest(ctx.db, source.lastTestId) : null;
+  }
+
+  @FieldResolver(() => ConnectionTestConnection)
+  async tests(
+    @Root() source: DataSourceView,
+    @Ctx() ctx: ApiContext,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ) {
+    return toConnection(await listTests(ctx.db, source.id, first ?? 10, after));
+  }
+
+  @Subscription(() => DataSourceEvent, {
+    description: 'Events of one data source, or of all when id is omitted.',
+    subscribe: ({ args, context }) => (context as ApiContext).events.subscribe('dataSourceEvents', args.id ?? undefined),
+  })
+  dataSourceEvents(@Root() message: DataSourceEventMessage, @Arg('id', () => ID, { nullable: true }) _id?: string | null) {
+    return {
+      kind: message.kind,
+      dataSourceId: message.dataSourceId,
+      dataSource: message.dataSource ? reviveView(message.dataSource) : null,
+      at: new Date(message.at),
+    };
+  }
+}

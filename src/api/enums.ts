@@ -1,0 +1,93 @@
+import { registerEnumType } from 'type-graphql';
+import {
+  CONNECTION_STATUSES,
+  DATA_SOURCE_TYPES,
+  DATABASE_ATTRIBUTES,
+  HEARTBEAT_STATES,
+  SSL_MODES,
+  TEST_STATUSES,
+} from '../schema/enums.js';
+
+// GraphQL enums built from the same value lists as the database enums, so the two cannot drift.
+const enumOf = <T extends string>(values: readonly T[]) =>
+  Object.fromEntries(values.map((value) => [value, value])) as { [K in T]: K };
+
+export const DataSourceTypeEnum = enumOf(DATA_SOURCE_TYPES);
+export const DatabaseAttributeEnum = enumOf(DATABASE_ATTRIBUTES);
+export const SslModeEnum = enumOf(SSL_MODES);
+export const ConnectionStatusEnum = enumOf(CONNECTION_STATUSES);
+export const TestStatusEnum = enumOf(TEST_STATUSES);
+export const HeartbeatStateEnum = enumOf(HEARTBEAT_STATES);
+export const CheckStatusEnum = enumOf(['PENDING', 'RUNNING', 'PASSED', 'WARNING', 'FAILED', 'SKIPPED'] as const);
+export const EndpointRoleEnum = enumOf(['PRIMARY', 'STANDBY'] as const);
+export const CheckNameEnum = enumOf([
+  'RESOLVE',
+  'CONNECT',
+  'TLS',
+  'AUTHENTICATE',
+  'SERVER',
+  'SCHEMA',
+  'READ_PRIVILEGES',
+  'INCREMENTAL',
+  'HEARTBEAT',
+] as const);
+export const ConnectionErrorCodeEnum = enumOf([
+  'TARGET_NOT_ALLOWED',
+  'HOST_NOT_FOUND',
+  'CONNECTION_REFUSED',
+  'NETWORK_UNREACHABLE',
+  'TIMEOUT',
+  'NOT_POSTGRES',
+  'TLS_NOT_SUPPORTED',
+  'TLS_REQUIRED_BY_SERVER',
+  'TLS_HANDSHAKE_FAILED',
+  'CERTIFICATE_INVALID',
+  'AUTH_FAILED',
+  'HBA_REJECTED',
+  'DATABASE_NOT_FOUND',
+  'TOO_MANY_CONNECTIONS',
+  'SERVER_NOT_READY',
+  'UNSUPPORTED_VERSION',
+  'ROLE_MISMATCH',
+  'SCHEMA_NOT_FOUND',
+  'PERMISSION_DENIED',
+  'LOGICAL_DECODING_DISABLED',
+  'REPLICATION_NOT_PERMITTED',
+  'REPLICATION_CAPACITY',
+  'INTERNAL',
+] as const);
+export const DataSourceEventKindEnum = enumOf([
+  'CREATED',
+  'UPDATED',
+  'DELETED',
+  'TEST_STARTED',
+  'TEST_FINISHED',
+  'HEARTBEAT_CHANGED',
+] as const);
+
+registerEnumType(DataSourceTypeEnum, { name: 'DataSourceType' });
+registerEnumType(DatabaseAttributeEnum, {
+  name: 'DatabaseAttribute',
+  description: 'The role of the database this data source points at (seed: Database Attributes).',
+});
+registerEnumType(SslModeEnum, { name: 'SslMode', description: 'libpq-compatible TLS modes.' });
+registerEnumType(ConnectionStatusEnum, {
+  name: 'ConnectionStatus',
+  description: 'Result of the most recent connection test of a saved data source.',
+});
+registerEnumType(TestStatusEnum, { name: 'TestStatus' });
+registerEnumType(CheckStatusEnum, { name: 'CheckStatus' });
+registerEnumType(EndpointRoleEnum, {
+  name: 'EndpointRole',
+  description: 'Which endpoint of the data source a check ran against.',
+});
+registerEnumType(CheckNameEnum, {
+  name: 'CheckName',
+  description: 'The checks a connection test runs, in this order, for each endpoint.',
+});
+registerEnumType(ConnectionErrorCodeEnum, {
+  name: 'ConnectionErrorCode',
+  description: 'Why a check failed or warned. Never a raw driver message: see PRODUCT.md.',
+});
+registerEnumType(HeartbeatStateEnum, { name: 'HeartbeatState' });
+registerEnumType(DataSourceEventKindEnum, { name: 'DataSourceEventKind' });

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Role } from '../config.js';
+import { authenticate } from './auth.js';
+import type { ApiContext, ApiDeps } from './context.js';
+import { formatError, toPublicError } from './errors.js';
+import { buildApiSchema } from './schema.js';
+
+export interface ApiServerOptions {
+  host: string;
+  port: number;
+  /** Whether the metadata store and Redis answer (/readyz). */
+  ready: () => Promise<boolean>;
+}
+
+export interface ApiServer {
+  url: string;
+  wsUrl: string;
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** GraphQL over HTTP and graphql-ws on one server and one path, /graphql; plus /healthz and /readyz. */
+export async function createApiServer(deps: ApiDeps, options: ApiServerOptions): Promise<ApiServer> {
+  const { config, logger } = deps;
+  const schema = await buildApiSchema();
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  wsServer.on('error', (error) => logger.error({ err: error }, 'websocket server error'));
+  const roles = new WeakMap<object, Role>();
+  const wsCleanup = useServer<Record<string, unknown>>(
+    {
+      schema,
+      onConnect: (ctx) => {
+        try {
+          roles.set(ctx, authenticate(ctx.connectionParams?.authorization, config.apiTokens));
+          return true;
+        } catch (error) {
+          const message = error instanceof GraphQLError ? error.message : 'Unauthenticated';
+          ctx.extra.socket.close(CloseCode.Unauthorized, `UNAUTHENTICATED: ${message}`.slice(0, 120));
+          return false;
+        }
+      },
+      context: (ctx): ApiContext => ({ ...deps, requestId: randomUUID(), role: roles.get(ctx) ?? 'viewer' }),
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((error) => formatError(toPublicError(error, randomUUID(), logger).toJSON())),
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<ApiContext>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        serverWillStart: async () => ({
+          drainServer: async () => {
+            await wsCleanup.dispose();
+          },
+        }),
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ready = await options.ready().catch(() => false);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '256kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const header = req.header('x-request-id');
+        const requestId = header && REQUEST_ID.test(header) ? header : randomUUID();
+        res.setHeader('x-request-id', requestId);
+        return { ...deps, requestId, role: authenticate(req.header('authorization'), config.apiTokens) };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const shownHost = host === '0.0.0.0' || host === '[::]' ? 'localhost' : host;
+  return {
+    url: `http://${shownHost}:${address.port}/graphql`,
+    wsUrl: `ws://${shownHost}:${address.port}/graphql`,
+    async stop() {
+      // Apollo's drain plugin stops accepting, waits for in-flight requests, then disposes graphql-ws.
+      await apollo.stop();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    },
+  };
+}

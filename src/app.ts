@@ -1,0 +1,128 @@
+import type { Redis } from 'ioredis';
+import { createApiServer, type ApiServer } from './api/server.js';
+import type { Config } from './config.js';
+import { createDataSourceService } from './datasources/service.js';
+import type { Topics } from './events.js';
+import { ensureDatabase, migrateDatabase, openMetadataStore } from './lib/db.js';
+import type { Logger } from './lib/logger.js';
+import { createEventBus } from './lib/pubsub.js';
+import { createQueues } from './lib/queues.js';
+import { closeRedis, createRedis, waitUntilReady } from './lib/redis.js';
+import { loadSecretBox } from './secrets/secret-box.js';
+import { startWorkers, type Workers } from './workers/worker.js';
+
+export type ProcessRole = 'api' | 'worker' | 'all';
+
+export interface App {
+  /** The GraphQL endpoint, when this process serves the API. */
+  url?: string;
+  wsUrl?: string;
+  stop(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+const where = (url: string) => {
+  const { hostname, port } = new URL(url);
+  return `${hostname}:${port || 'default port'}`;
+};
+
+/**
+ * Starts the parts of the service that `role` asks for, in dependency order, and returns one `stop`
+ * that closes them in reverse. Only main.ts owns the process (signals, exit codes).
+ */
+export async function startApp(config: Config, role: ProcessRole, logger: Logger): Promise<App> {
+  try {
+    await ensureDatabase(config.databaseUrl);
+    await migrateDatabase(config.databaseUrl);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? (error as Error).message;
+    throw new StartupError(
+      `The metadata store (PostgreSQL at ${where(config.databaseUrl)}) is not usable (${code}). ` +
+        'Start PostgreSQL or set DATABASE_URL.',
+    );
+  }
+  const store = openMetadataStore(config.databaseUrl);
+  const redisClients: Redis[] = [];
+  const redis = (redisRole: Parameters<typeof createRedis>[1]) => {
+    const client = createRedis(config.redisUrl, redisRole, logger);
+    redisClients.push(client);
+    return client;
+  };
+  const closeAll = async () => {
+    await Promise.all(redisClients.map(closeRedis));
+    await store.close();
+  };
+
+  try {
+    const producer = redis('producer');
+    try {
+      await waitUntilReady(producer, 5_000);
+    } catch {
+      throw new StartupError(`Redis at ${where(config.redisUrl)} is not reachable. Start Redis or set REDIS_URL.`);
+    }
+    const [, policy] = ((await producer.config('GET', 'maxmemory-policy')) as string[] | undefined) ?? [];
+    if (policy !== undefined && policy !== 'noeviction') {
+      logger.warn(
+        { policy },
+        'Redis maxmemory-policy is not noeviction: Redis may evict queued jobs under memory pressure. Set maxmemory-policy noeviction.',
+      );
+    }
+    if (config.apiTokens.size === 0) {
+      logger.warn('API_TOKENS is not set: the API is OPEN to anyone who can reach it. Set API_TOKENS outside development.');
+    }
+
+    const secrets = await loadSecretBox(config, logger);
+    const events = createEventBus<Topics>({
+      prefix: `${config.redisPrefix}:events`,
+      publishClient: redis('publish'),
+      subscribeClient: redis('subscribe'),
+      logger,
+    });
+    const queues = createQueues(producer, config.redisPrefix);
+    const db = store.db;
+    const dataSources = createDataSourceService({
+      db,
+      secrets,
+      events,
+      logger,
+      regions: config.regions,
+      heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
+    });
+
+    let api: ApiServer | undefined;
+    let workers: Workers | undefined;
+    if (role === 'worker' || role === 'all') {
+      workers = await startWorkers({ config, logger, connection: redis('worker') });
+    }
+    if (role === 'api' || role === 'all') {
+      api = await createApiServer(
+        { config, db, secrets, events, queues, dataSources, logger },
+        {
+          host: config.host,
+          port: config.port,
+          ready: async () => {
+            await Promise.all([store.pool.query('SELECT 1'), producer.ping()]);
+            return true;
+          },
+        },
+      );
+      logger.info({ url: api.url }, 'GraphQL API listening');
+    }
+
+    return {
+      url: api?.url,
+      wsUrl: api?.wsUrl,
+      async stop() {
+        await api?.stop();
+        await workers?.stop();
+        await queues.close();
+        await events.close();
+        await closeAll();
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,73 @@
+import type {
+  CONNECTION_STATUSES,
+  DATA_SOURCE_TYPES,
+  DATABASE_ATTRIBUTES,
+  HEARTBEAT_STATES,
+  SSL_MODES,
+} from '../schema/enums.js';
+
+export type DataSourceType = (typeof DATA_SOURCE_TYPES)[number];
+export type DatabaseAttribute = (typeof DATABASE_ATTRIBUTES)[number];
+export type SslMode = (typeof SSL_MODES)[number];
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+export type HeartbeatState = (typeof HEARTBEAT_STATES)[number];
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/** What a connection test needs to know, besides the password. Drafts are exactly this. */
+export interface ConnectionSpec {
+  type: DataSourceType;
+  databaseAttribute: DatabaseAttribute;
+  host: string;
+  port: number;
+  standby: Endpoint | null;
+  username: string;
+  databaseName: string;
+  schemaName: string | null;
+  sslMode: SslMode;
+  heartbeatEnabled: boolean;
+}
+
+/** A saved data source's parameters (no password). */
+export interface DataSourceSpec extends ConnectionSpec {
+  identifier: string;
+  region: string | null;
+  remarks: string | null;
+}
+
+/** A data source as the API and events show it: every public field, never the password. */
+export interface DataSourceView extends DataSourceSpec {
+  id: string;
+  hasPassword: boolean;
+  heartbeat: {
+    enabled: boolean;
+    state: HeartbeatState;
+    table: string;
+    intervalSeconds: number;
+    lastBeatAt: Date | null;
+    lastError: string | null;
+    replicationLagSeconds: number | null;
+  };
+  connectionStatus: ConnectionStatus;
+  lastTestId: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Changing any of these can send the stored password elsewhere, so they need it again (PRODUCT.md §1). */
+export const RETARGETING_FIELDS = ['host', 'port', 'standby', 'username', 'databaseName'] as const;
+
+/** Changing any of these changes what a connection test would find. */
+export const CONNECTION_FIELDS = [
+  ...RETARGETING_FIELDS,
+  'databaseAttribute',
+  'schemaName',
+  'sslMode',
+  'heartbeatEnabled',
+] as const;
+
+export const HEARTBEAT_TABLE = 'drc.heartbeat';

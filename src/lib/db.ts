@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import * as schema from '../schema/index.js';
+
+export type Database = NodePgDatabase<typeof schema>;
+
+export interface MetadataStore {
+  db: Database;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+// Any constant works; it only has to be the same in every process of this service.
+const MIGRATION_LOCK_KEY = 7_302_114_001;
+
+export function openMetadataStore(databaseUrl: string, options: { max?: number } = {}): MetadataStore {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    // A request must fail fast when the metadata store is down (SERVICE_UNAVAILABLE), not hang.
+    connectionTimeoutMillis: 3_000,
+    application_name: 'data-source-service',
+  });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it on next use. Nothing to do here.
+  });
+  return { db: drizzle(pool, { schema }), pool, close: () => pool.end() };
+}
+
+/** Creates the metadata database when it is missing (PRODUCT.md §4). */
+export async function ensureDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  if (!name) throw new Error('DATABASE_URL names no database');
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((error: unknown) => {
+        // Another process created it between our check and our CREATE.
+        if ((error as { code?: string }).code !== '42P04') throw error;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Applies pending migrations from drizzle/. Start-up and the tests both call this. The advisory lock
+ * serializes processes that start together; the loser waits, then finds nothing left to apply.
+ */
+export async function migrateDatabase(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    // drizzle's migrator logs notices such as "schema already exists"; they are not problems.
+    client.on('notice', () => {});
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await client.end(); // ending the session releases the lock
+  }
+}
+
+/** The PostgreSQL or socket error behind `error`, unwrapping drizzle's query error. */
+export function pgErrorOf(error: unknown): { code?: string; constraint?: string; message?: string } | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth += 1) {
+    const candidate = current as { code?: unknown; cause?: unknown };
+    if (typeof candidate.code === 'string') return candidate as { code: string };
+    current = candidate.cause;
+  }
+  return undefined;
+}
+
+// Class 08 (connection exception), 57P0x (shutdown, cannot connect now), 53300 and socket errors.
+const UNAVAILABLE_CODES = /^(08...|57P0[1-4]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE)$/;
+
+/** True when the metadata store could not be reached, as opposed to a query being wrong. */
+export function isStoreUnavailable(error: unknown): boolean {
+  const pgError = pgErrorOf(error);
+  if (pgError?.code !== undefined) return UNAVAILABLE_CODES.test(pgError.code);
+  // node-postgres raises these two without a code; matching its own fixed text is the only way.
+  const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
+  return /^(timeout exceeded when trying to connect|Connection terminated)/.test(message);
+}

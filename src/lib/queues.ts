@@ -1,0 +1,62 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUE_NAMES, type QueueName } from '../workers/jobs.js';
+
+/**
+ * Every BullMQ queue is constructed here and nowhere else, so that the transport (Redis today,
+ * BullMQ's PostgreSQL backend later, PRODUCT.md §4) is one module's decision.
+ */
+export interface Queues {
+  get(name: QueueName): Queue;
+  stats(): Promise<QueueStats[]>;
+  close(): Promise<void>;
+}
+
+export interface QueueStats {
+  name: QueueName;
+  waiting: number;
+  active: number;
+  delayed: number;
+  completed: number;
+  failed: number;
+  paused: boolean;
+  workers: number;
+}
+
+export function createQueues(connection: Redis, prefix: string): Queues {
+  const queues = new Map(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix })]));
+  const get = (name: QueueName) => {
+    const queue = queues.get(name);
+    if (!queue) throw new Error(`unknown queue ${name}`);
+    return queue;
+  };
+  return {
+    get,
+    async stats() {
+      return Promise.all(
+        QUEUE_NAMES.map(async (name) => {
+          const queue = get(name);
+          const [counts, paused, workers] = await Promise.all([
+            queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
+            queue.isPaused(),
+            queue.getWorkersCount(),
+          ]);
+          const count = (state: string) => counts[state] ?? 0;
+          return {
+            name,
+            waiting: count('waiting') + count('prioritized'),
+            active: count('active'),
+            delayed: count('delayed'),
+            completed: count('completed'),
+            failed: count('failed'),
+            paused,
+            workers,
+          };
+        }),
+      );
+    },
+    async close() {
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
+    },
+  };
+}

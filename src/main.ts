@@ -1,0 +1,59 @@
+import { startApp, StartupError, type ProcessRole } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './lib/logger.js';
+
+const ROLES: readonly ProcessRole[] = ['api', 'worker', 'all'];
+
+/** The composition root: config, the roles asked for, and the process lifecycle (signals, exit codes). */
+async function main(): Promise<void> {
+  const role = (process.argv[2] ?? 'all') as ProcessRole;
+  if (!ROLES.includes(role)) {
+    console.error(`Unknown role "${role}": use one of ${ROLES.join(', ')}`);
+    process.exit(2);
+  }
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+
+  const app = await startApp(config, role, logger).catch((error: unknown) => {
+    if (error instanceof StartupError) logger.fatal(error.message);
+    else logger.fatal({ err: error }, 'start-up failed');
+    process.exit(1);
+  });
+  logger.info({ role, env: config.env }, 'data source service started');
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting at once');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown deadline passed: exiting with work unfinished');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 5_000);
+    deadline.unref();
+    app.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+void main();

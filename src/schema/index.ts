@@ -1,0 +1,3 @@
+export * from './enums.js';
+export * from './data-sources.js';
+export * from './connection-tests.js';
