@@ -2,14 +2,14 @@ import type { Redis } from 'ioredis';
 import { createApiServer, type ApiServer } from './api/server.js';
 import type { Config } from './config.js';
 import { createDataSourceService } from './datasources/service.js';
-import type { Topics } from './events.js';
+import type { Events, Topics } from './events.js';
 import { ensureDatabase, migrateDatabase, openMetadataStore } from './lib/db.js';
 import type { Logger } from './lib/logger.js';
 import { createEventBus } from './lib/pubsub.js';
 import { createQueues } from './lib/queues.js';
 import { closeRedis, createRedis, waitUntilReady } from './lib/redis.js';
 import { loadSecretBox } from './secrets/secret-box.js';
-import { startWorkers, type Workers } from './workers/worker.js';
+import { startWorkers } from './workers/worker.js';
 
 export type ProcessRole = 'api' | 'worker' | 'all';
 
@@ -17,6 +17,8 @@ export interface App {
   /** The GraphQL endpoint, when this process serves the API. */
   url?: string;
   wsUrl?: string;
+  /** The event bus; tests wait on its subscriber count. */
+  events: Events;
   stop(): Promise<void>;
 }
 
@@ -42,19 +44,22 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
         'Start PostgreSQL or set DATABASE_URL.',
     );
   }
-  const store = openMetadataStore(config.databaseUrl);
-  const redisClients: Redis[] = [];
+  // Everything started is registered here; stopping runs the list newest first.
+  const stack: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const close of stack.splice(0).reverse()) {
+      await close().catch((error: unknown) => logger.warn({ err: error }, 'error while closing'));
+    }
+  };
   const redis = (redisRole: Parameters<typeof createRedis>[1]) => {
     const client = createRedis(config.redisUrl, redisRole, logger);
-    redisClients.push(client);
+    stack.push(() => closeRedis(client));
     return client;
-  };
-  const closeAll = async () => {
-    await Promise.all(redisClients.map(closeRedis));
-    await store.close();
   };
 
   try {
+    const store = openMetadataStore(config.databaseUrl);
+    stack.push(() => store.close());
     const producer = redis('producer');
     try {
       await waitUntilReady(producer, 5_000);
@@ -79,7 +84,9 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
       subscribeClient: redis('subscribe'),
       logger,
     });
+    stack.push(() => events.close());
     const queues = createQueues(producer, config.redisPrefix);
+    stack.push(() => queues.close());
     const db = store.db;
     const dataSources = createDataSourceService({
       db,
@@ -90,11 +97,11 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
       heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
     });
 
-    let api: ApiServer | undefined;
-    let workers: Workers | undefined;
     if (role === 'worker' || role === 'all') {
-      workers = await startWorkers({ config, logger, connection: redis('worker') });
+      const workers = await startWorkers({ config, logger, connection: redis('worker') });
+      stack.push(() => workers.stop());
     }
+    let api: ApiServer | undefined;
     if (role === 'api' || role === 'all') {
       api = await createApiServer(
         { config, db, secrets, events, queues, dataSources, logger },
@@ -107,20 +114,11 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
           },
         },
       );
+      stack.push(() => api?.stop() ?? Promise.resolve());
       logger.info({ url: api.url }, 'GraphQL API listening');
     }
 
-    return {
-      url: api?.url,
-      wsUrl: api?.wsUrl,
-      async stop() {
-        await api?.stop();
-        await workers?.stop();
-        await queues.close();
-        await events.close();
-        await closeAll();
-      },
-    };
+    return { url: api?.url, wsUrl: api?.wsUrl, events, stop: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

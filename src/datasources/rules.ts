@@ -14,6 +14,9 @@ const characters = (value: string) => [...value].length;
 /** A DNS name (RFC 1123) or an IPv4/IPv6 literal; never a URL, a connection string or a list. */
 export function hostProblem(host: string): string | null {
   if (host.length === 0) return 'is required';
+  // Node accepts IPv6 zone ids (fe80::1%eth0); a zone names an interface of this machine, not a target.
+  if (/[\s/,=?%@:]/.test(host) && isIP(host) !== 6) return 'must be a DNS name or an IP address, not a URL or list';
+  if (host.includes('%')) return 'must not carry an IPv6 zone id (%)';
   if (isIP(host) !== 0) return null;
   if (host.length > 253) return 'must be at most 253 characters';
   const labels = host.split('.');

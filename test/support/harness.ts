@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { createClient, type Client } from 'graphql-ws';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { inject } from 'vitest';
+import WebSocket from 'ws';
+import { startApp, type App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { CANARY_PASSWORD, databaseUrl, REDIS_URL } from './env.js';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: {
+    message: string;
+    path?: string[];
+    extensions?: { code?: string; fields?: { field: string; message: string }[]; requestId?: string };
+  }[];
+}
+
+export interface Harness {
+  config: Config;
+  url: string;
+  wsUrl: string;
+  databaseName: string;
+  /** The test's own connection to the service's metadata store. */
+  pool: pg.Pool;
+  /** Every log line the service wrote. */
+  logs: string[];
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string | null },
+  ): Promise<GraphQLResponse<T>>;
+  wsClient(options?: { token?: string | null }): Client;
+  /** Resolves when this instance has `count` live subscriptions (so that a publish cannot be missed). */
+  waitForSubscribers(count: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Everything the service sent or logged, across the suite: checked for the canary password. */
+const transcript: string[] = [];
+
+export function assertNoCanary(texts: string[] = transcript): void {
+  const leaked = texts.find((text) => text.includes(CANARY_PASSWORD));
+  if (leaked) throw new Error(`the canary password leaked: ${leaked.slice(0, 300)}`);
+}
+
+export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
+export const VIEWER_TOKEN = 'viewer-token-0123456789abcdef';
+
+/**
+ * One service instance (role `all`) on a database cloned from the migrated template, with its own
+ * Redis prefix. Pass `sharedWith` to start a second instance on the same database and Redis prefix.
+ */
+export async function startHarness(
+  options: { env?: Record<string, string>; sharedWith?: Harness; token?: string | null } = {},
+): Promise<Harness> {
+  const suffix = randomBytes(5).toString('hex');
+  const databaseName = options.sharedWith?.databaseName ?? `dss_test_${suffix}`;
+  const ownsDatabase = !options.sharedWith;
+  if (ownsDatabase) {
+    const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${databaseName} TEMPLATE ${inject('templateDatabase')}`);
+    await admin.end();
+  }
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'debug',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: databaseUrl(databaseName),
+    REDIS_URL,
+    REDIS_PREFIX: options.sharedWith?.config.redisPrefix ?? `test-${suffix}`,
+    SECRET_KEY: options.sharedWith?.config.secretKey ?? randomBytes(32).toString('base64'),
+    API_TOKENS: `admin:${ADMIN_TOKEN},viewer:${VIEWER_TOKEN}`,
+    ...options.env,
+  });
+
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const text = chunk.toString('utf8');
+      logs.push(text);
+      transcript.push(text);
+      done();
+    },
+  });
+  const app: App = await startApp(config, 'all', createLogger(config.logLevel, sink));
+  const url = app.url ?? '';
+  const wsUrl = app.wsUrl ?? '';
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
+  const clients: Client[] = [];
+  const defaultToken = options.token === undefined ? ADMIN_TOKEN : options.token;
+
+  return {
+    config,
+    url,
+    wsUrl,
+    databaseName,
+    pool,
+    logs,
+    async gql(query, variables, requestOptions) {
+      const token = requestOptions?.token === undefined ? defaultToken : requestOptions.token;
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      transcript.push(text);
+      return JSON.parse(text) as never;
+    },
+    wsClient(clientOptions) {
+      const token = clientOptions?.token === undefined ? defaultToken : clientOptions.token;
+      const client = createClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+        retryAttempts: 0,
+        on: { message: (message) => void transcript.push(JSON.stringify(message)) },
+      });
+      clients.push(client);
+      return client;
+    },
+    async waitForSubscribers(count) {
+      await app.events.waitForSubscribers(count);
+    },
+    async stop() {
+      await Promise.all(clients.map((client) => client.dispose()));
+      await app.stop();
+      await pool.end();
+      if (ownsDatabase) {
+        const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+        await admin.end();
+        await deleteKeys(`${config.redisPrefix}:*`);
+      }
+      assertNoCanary();
+    },
+  };
+}
+
+async function deleteKeys(pattern: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const stream = redis.scanStream({ match: pattern, count: 500 });
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      if (keys.length > 0) await redis.unlink(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The next value of a subscription, or a failure naming what was awaited after `ms`. */
+export async function nextValue<T>(iterator: AsyncIterator<T>, label: string, ms = 10_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${label}`)), ms);
+  });
+  try {
+    const result = await Promise.race([iterator.next(), timeout]);
+    if (result.done) throw new Error(`subscription ended while waiting for ${label}`);
+    return result.value;
+  } finally {
+    clearTimeout(timer);
+  }
+}
