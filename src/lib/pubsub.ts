@@ -13,9 +13,12 @@ export interface EventBus<Topics extends Record<string, unknown>> {
   publish<K extends keyof Topics & string>(topic: K, id: string, message: Topics[K]): void;
   /** Every message of `topic`, or only those published for `id` when given. */
   subscribe<K extends keyof Topics & string>(topic: K, id?: string): AsyncIterableIterator<Topics[K]>;
-  /** Local subscribers right now; tests wait on it before publishing elsewhere. */
+  /** Local subscribers right now. */
   readonly subscribers: number;
-  waitForSubscribers(count: number): Promise<void>;
+  /** Local subscriptions started since this bus was created; only ever grows. */
+  readonly started: number;
+  /** Resolves once `started` reaches `count` and Redis has confirmed those subscriptions. */
+  waitForStarted(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,7 @@ export function createEventBus<Topics extends Record<string, unknown>>(options: 
   const channel = (topic: string, id?: string) => (id === undefined ? `${prefix}:${topic}` : `${prefix}:${topic}:${id}`);
   const counter = new EventEmitter();
   let subscribers = 0;
+  let started = 0;
 
   return {
     publish(topic, id, message) {
@@ -62,6 +66,7 @@ export function createEventBus<Topics extends Record<string, unknown>>(options: 
           if (!counted) {
             counted = true;
             subscribers += 1;
+            started += 1;
             counter.emit('change');
           }
           return result;
@@ -83,11 +88,14 @@ export function createEventBus<Topics extends Record<string, unknown>>(options: 
     get subscribers() {
       return subscribers;
     },
-    async waitForSubscribers(count) {
-      if (subscribers < count) {
+    get started() {
+      return started;
+    },
+    async waitForStarted(count) {
+      if (started < count) {
         await new Promise<void>((resolve) => {
           const check = () => {
-            if (subscribers < count) return;
+            if (started < count) return;
             counter.off('change', check);
             resolve();
           };

@@ -34,8 +34,15 @@ export interface Harness {
     options?: { token?: string | null },
   ): Promise<GraphQLResponse<T>>;
   wsClient(options?: { token?: string | null }): Client;
-  /** Resolves when this instance has `count` live subscriptions (so that a publish cannot be missed). */
-  waitForSubscribers(count: number): Promise<void>;
+  /**
+   * Subscribes over graphql-ws and resolves once this instance has the subscription in place, so that
+   * nothing published afterwards (by any instance) can be missed.
+   */
+  subscribe<T>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string | null },
+  ): Promise<AsyncIterableIterator<{ data?: T | null; errors?: unknown }>>;
   stop(): Promise<void>;
 }
 
@@ -55,7 +62,13 @@ export const VIEWER_TOKEN = 'viewer-token-0123456789abcdef';
  * Redis prefix. Pass `sharedWith` to start a second instance on the same database and Redis prefix.
  */
 export async function startHarness(
-  options: { env?: Record<string, string>; sharedWith?: Harness; token?: string | null } = {},
+  options: {
+    env?: Record<string, string>;
+    sharedWith?: Harness;
+    token?: string | null;
+    /** Reach the metadata store through this local port (a TcpProxy) instead of directly. */
+    databasePort?: number;
+  } = {},
 ): Promise<Harness> {
   const suffix = randomBytes(5).toString('hex');
   const databaseName = options.sharedWith?.databaseName ?? `dss_test_${suffix}`;
@@ -71,7 +84,9 @@ export async function startHarness(
     LOG_LEVEL: 'debug',
     HOST: '127.0.0.1',
     PORT: '0',
-    DATABASE_URL: databaseUrl(databaseName),
+    DATABASE_URL: options.databasePort
+      ? `postgres://postgres@127.0.0.1:${options.databasePort}/${databaseName}`
+      : databaseUrl(databaseName),
     REDIS_URL,
     REDIS_PREFIX: options.sharedWith?.config.redisPrefix ?? `test-${suffix}`,
     SECRET_KEY: options.sharedWith?.config.secretKey ?? randomBytes(32).toString('base64'),
@@ -91,7 +106,7 @@ export async function startHarness(
   const app: App = await startApp(config, 'all', createLogger(config.logLevel, sink));
   const url = app.url ?? '';
   const wsUrl = app.wsUrl ?? '';
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
+  const pool = new pg.Pool({ connectionString: databaseUrl(databaseName), max: 4 });
   const clients: Client[] = [];
   const defaultToken = options.token === undefined ? ADMIN_TOKEN : options.token;
 
@@ -125,8 +140,11 @@ export async function startHarness(
       clients.push(client);
       return client;
     },
-    async waitForSubscribers(count) {
-      await app.events.waitForSubscribers(count);
+    async subscribe(query, variables, subscribeOptions) {
+      const target = app.events.started + 1;
+      const iterator = this.wsClient(subscribeOptions).iterate({ query, variables });
+      await app.events.waitForStarted(target);
+      return iterator as never;
     },
     async stop() {
       await Promise.all(clients.map((client) => client.dispose()));

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
+import { nextValue, startHarness, VIEWER_TOKEN, type Harness } from '../support/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+async function post(token?: string) {
+  const response = await fetch(h.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
+    body: JSON.stringify({ query: '{ regions }' }),
+  });
+  return { status: response.status, body: (await response.json()) as { errors?: { extensions: { code: string } }[] } };
+}
+
+/** Opens a raw graphql-ws connection and resolves with how the server closed it, or 'acknowledged'. */
+function connect(params: Record<string, unknown>): Promise<{ code: number; reason: string } | 'acknowledged'> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(h.wsUrl, 'graphql-transport-ws');
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: params })));
+    socket.on('message', (data) => {
+      if (JSON.parse(String(data)).type === 'connection_ack') {
+        socket.close();
+        resolve('acknowledged');
+      }
+    });
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    socket.on('error', reject);
+  });
+}
+
+describe('HTTP', () => {
+  it('rejects a request without a token as UNAUTHENTICATED (401)', async () => {
+    const { status, body } = await post();
+    expect(status).toBe(401);
+    expect(body.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('rejects a wrong token and a malformed header', async () => {
+    for (const header of ['Bearer not-a-real-token-0000000', 'Basic YWRtaW46YWRtaW4=', `${VIEWER_TOKEN}`]) {
+      const { status, body } = await post(header);
+      expect(status).toBe(401);
+      expect(body.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('lets a viewer query but not mutate (FORBIDDEN), and writes nothing', async () => {
+    const query = await h.gql('{ regions dataSources { totalCount } }', {}, { token: VIEWER_TOKEN });
+    expect(query.errors).toBeUndefined();
+    const mutation = await h.gql(CREATE_DATA_SOURCE, { input: dataSourceInput() }, { token: VIEWER_TOKEN });
+    expect(mutation.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(mutation.data).toBeNull();
+    const rows = await h.pool.query('SELECT count(*)::int AS n FROM data_sources');
+    expect(rows.rows[0].n).toBe(0);
+    for (const forbidden of [
+      `mutation { deleteDataSource(id: "0e9c7e55-0000-4000-8000-000000000000") { id } }`,
+      `mutation { updateDataSource(id: "0e9c7e55-0000-4000-8000-000000000000", input: {}) { test { id } } }`,
+      `mutation { testConnection(input: {}) { id } }`,
+    ]) {
+      const result = await h.gql(forbidden, {}, { token: VIEWER_TOKEN });
+      expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+  });
+
+  it('accepts the admin token for mutations', async () => {
+    const result = await h.gql(CREATE_DATA_SOURCE, { input: dataSourceInput() });
+    expect(result.errors).toBeUndefined();
+  });
+});
+
+describe('WebSocket (graphql-ws)', () => {
+  it('closes a connection without a token or with a wrong one as UNAUTHENTICATED', async () => {
+    for (const params of [{}, { authorization: 'Bearer wrong-token-000000000000' }]) {
+      const closed = await connect(params);
+      expect(closed).toMatchObject({ code: 4401 });
+      expect(closed !== 'acknowledged' && closed.reason).toMatch(/^UNAUTHENTICATED/);
+    }
+  });
+
+  it('lets a viewer subscribe', async () => {
+    expect(await connect({ authorization: `Bearer ${VIEWER_TOKEN}` })).toBe('acknowledged');
+    const events = await h.subscribe<{ dataSourceEvents: { kind: string } }>(
+      'subscription { dataSourceEvents { kind } }',
+      {},
+      { token: VIEWER_TOKEN },
+    );
+    await h.gql(CREATE_DATA_SOURCE, { input: dataSourceInput() });
+    const event = await nextValue(events, 'the CREATED event');
+    expect(event.data?.dataSourceEvents.kind).toBe('CREATED');
+    await events.return?.();
+  });
+});
+
+describe('an API without tokens (development)', () => {
+  it('is open, and says so loudly at start-up', async () => {
+    const open = await startHarness({ env: { API_TOKENS: '' }, token: null });
+    try {
+      const result = await open.gql(CREATE_DATA_SOURCE, { input: dataSourceInput() });
+      expect(result.errors).toBeUndefined();
+      expect(open.logs.join('')).toContain('the API is OPEN');
+    } finally {
+      await open.stop();
+    }
+  });
+});
