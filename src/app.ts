@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { createApiServer, type ApiServer } from './api/server.js';
 import type { Config } from './config.js';
 import { createDataSourceService } from './datasources/service.js';
@@ -64,7 +63,9 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
     try {
       await waitUntilReady(producer, 5_000);
     } catch {
-      throw new StartupError(`Redis at ${where(config.redisUrl)} is not reachable. Start Redis or set REDIS_URL.`);
+      throw new StartupError(
+        `Redis at ${where(config.redisUrl)} is not reachable. Start Redis or set REDIS_URL.`,
+      );
     }
     const [, policy] = ((await producer.config('GET', 'maxmemory-policy')) as string[] | undefined) ?? [];
     if (policy !== undefined && policy !== 'noeviction') {
@@ -74,7 +75,9 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
       );
     }
     if (config.apiTokens.size === 0) {
-      logger.warn('API_TOKENS is not set: the API is OPEN to anyone who can reach it. Set API_TOKENS outside development.');
+      logger.warn(
+        'API_TOKENS is not set: the API is OPEN to anyone who can reach it. Set API_TOKENS outside development.',
+      );
     }
 
     const secrets = await loadSecretBox(config, logger);

@@ -13,7 +13,8 @@ const list = z
       .filter((item) => item.length > 0),
   );
 
-const milliseconds = (defaultValue: number) => z.coerce.number().int().min(1).max(3_600_000).default(defaultValue);
+const milliseconds = (defaultValue: number) =>
+  z.coerce.number().int().min(1).max(3_600_000).default(defaultValue);
 
 const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'expected a CIDR such as 10.0.0.0/8 or fd00::/8');
 
@@ -23,22 +24,34 @@ const environmentSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/data_sources'),
+    DATABASE_URL: z
+      .url({ protocol: /^postgres(ql)?$/ })
+      .default('postgres://postgres@127.0.0.1:5432/data_sources'),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
     REDIS_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _, : and - only')
       .default('dss'),
-    SECRET_KEY: z.string().optional(),
+    SECRET_KEY: z
+      .string()
+      .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes encoded in base64')
+      .optional(),
     SECRET_KEYS_PREVIOUS: list,
     SECRET_KEY_FILE: z.string().min(1).default('.secret-key'),
     API_TOKENS: list.pipe(
       z.array(
-        z.string().regex(/^(admin|viewer):\S{16,}$/, 'each entry is role:token, role admin or viewer, token ≥ 16 characters'),
+        z
+          .string()
+          .regex(
+            /^(admin|viewer):\S{16,}$/,
+            'each entry is role:token, role admin or viewer, token ≥ 16 characters',
+          ),
       ),
     ),
     REGIONS: list.pipe(
-      z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'region names are letters, digits, _, . and -')),
+      z.array(
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'region names are letters, digits, _, . and -'),
+      ),
     ),
     HEARTBEAT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
     CONNECT_TIMEOUT_MS: milliseconds(10_000),
@@ -52,10 +65,18 @@ const environmentSchema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
     if (!env.SECRET_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'is required in production (32 bytes, base64)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRET_KEY'],
+        message: 'is required in production (32 bytes, base64)',
+      });
     }
     if (env.API_TOKENS.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['API_TOKENS'], message: 'is required in production (role:token,…)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['API_TOKENS'],
+        message: 'is required in production (role:token,…)',
+      });
     }
   });
 
@@ -90,7 +111,9 @@ export class ConfigError extends Error {}
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable (FOO=) means "not set", as in most twelve-factor tooling.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = environmentSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${String(issue.path[0] ?? '?')}: ${issue.message}`);

@@ -3,12 +3,7 @@ import type { DataSourceView } from './datasources/model.js';
 import type { EventBus } from './lib/pubsub.js';
 
 export type DataSourceEventKind =
-  | 'CREATED'
-  | 'UPDATED'
-  | 'DELETED'
-  | 'TEST_STARTED'
-  | 'TEST_FINISHED'
-  | 'HEARTBEAT_CHANGED';
+  'CREATED' | 'UPDATED' | 'DELETED' | 'TEST_STARTED' | 'TEST_FINISHED' | 'HEARTBEAT_CHANGED';
 
 /** On the wire as JSON; `dataSource` is null for DELETED. */
 export interface DataSourceEventMessage {
@@ -27,6 +22,16 @@ export interface Topics extends Record<string, unknown> {
 
 export type Events = EventBus<Topics>;
 
-export function publishDataSourceEvent(events: Events, kind: DataSourceEventKind, id: string, view: DataSourceView | null) {
-  events.publish('dataSourceEvents', id, { kind, dataSourceId: id, dataSource: view, at: new Date().toISOString() });
+export function publishDataSourceEvent(
+  events: Events,
+  kind: DataSourceEventKind,
+  id: string,
+  view: DataSourceView | null,
+) {
+  events.publish('dataSourceEvents', id, {
+    kind,
+    dataSourceId: id,
+    dataSource: view,
+    at: new Date().toISOString(),
+  });
 }

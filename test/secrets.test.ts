@@ -9,6 +9,7 @@ import { passwordBinding } from '../src/datasources/service.js';
 import { createLogger } from '../src/lib/logger.js';
 import { createSecretBox, loadSecretBox, SecretDecryptionError } from '../src/secrets/secret-box.js';
 import { CANARY_PASSWORD } from './support/env.js';
+import { all } from './support/db.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from './support/factories.js';
 import { startHarness, type Harness } from './support/harness.js';
 
@@ -42,7 +43,9 @@ describe('the secret box', () => {
     const sealed = box.seal('secret', 'row');
     const raw = Buffer.from(sealed.ciphertext, 'base64');
     raw[raw.length - 1]! ^= 1;
-    expect(() => box.open({ ...sealed, ciphertext: raw.toString('base64') }, 'row')).toThrow(SecretDecryptionError);
+    expect(() => box.open({ ...sealed, ciphertext: raw.toString('base64') }, 'row')).toThrow(
+      SecretDecryptionError,
+    );
   });
 });
 
@@ -51,7 +54,10 @@ describe('the development key file', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'dss-key-'));
     const file = path.join(dir, '.secret-key');
     const lines: string[] = [];
-    const logger = createLogger('info', new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }));
+    const logger = createLogger(
+      'info',
+      new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }),
+    );
     const config = loadConfig({ NODE_ENV: 'development', SECRET_KEY_FILE: file });
     const first = await loadSecretBox(config, logger);
     const sealed = first.seal('secret', 'row');
@@ -63,9 +69,9 @@ describe('the development key file', () => {
   });
 
   it('is never used in production: the service refuses to start without SECRET_KEY', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', API_TOKENS: 'admin:abcdefghijklmnopqrstuvwxyz' })).toThrow(
-      /SECRET_KEY: is required in production/,
-    );
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', API_TOKENS: 'admin:abcdefghijklmnopqrstuvwxyz' }),
+    ).toThrow(/SECRET_KEY: is required in production/);
   });
 });
 
@@ -92,13 +98,15 @@ describe('stored passwords', () => {
          (SELECT password_ciphertext, password_key_id FROM data_sources WHERE id = $1) WHERE id = $2`,
       [a, b],
     );
-    const rows = await h.pool.query('SELECT id, password_ciphertext, password_key_id FROM data_sources WHERE id = ANY($1)', [
-      ids,
-    ]);
+    const rows = await all<{ id: string; password_ciphertext: string; password_key_id: string }>(
+      h.pool,
+      'SELECT id, password_ciphertext, password_key_id FROM data_sources WHERE id = ANY($1)',
+      [ids],
+    );
     const box = createSecretBox(Buffer.from(h.config.secretKey!, 'base64'));
     const sealedOf = (id: string) => {
-      const row = rows.rows.find((r) => r.id === id);
-      return { ciphertext: row.password_ciphertext as string, keyId: row.password_key_id as string };
+      const row = rows.find((r) => r.id === id);
+      return { ciphertext: row?.password_ciphertext ?? '', keyId: row?.password_key_id ?? '' };
     };
     expect(box.open(sealedOf(a), passwordBinding(a))).toBe(CANARY_PASSWORD);
     expect(sealedOf(b).ciphertext).toBe(sealedOf(a).ciphertext);

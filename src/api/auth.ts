@@ -28,5 +28,6 @@ export function authenticate(authorization: unknown, tokens: ReadonlyMap<string,
 }
 
 export function requireAdmin(role: Role): void {
-  if (role !== 'admin') throw new AppError('FORBIDDEN', 'This operation needs an admin token; yours is a viewer token');
+  if (role !== 'admin')
+    throw new AppError('FORBIDDEN', 'This operation needs an admin token; yours is a viewer token');
 }

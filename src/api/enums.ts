@@ -18,7 +18,14 @@ export const SslModeEnum = enumOf(SSL_MODES);
 export const ConnectionStatusEnum = enumOf(CONNECTION_STATUSES);
 export const TestStatusEnum = enumOf(TEST_STATUSES);
 export const HeartbeatStateEnum = enumOf(HEARTBEAT_STATES);
-export const CheckStatusEnum = enumOf(['PENDING', 'RUNNING', 'PASSED', 'WARNING', 'FAILED', 'SKIPPED'] as const);
+export const CheckStatusEnum = enumOf([
+  'PENDING',
+  'RUNNING',
+  'PASSED',
+  'WARNING',
+  'FAILED',
+  'SKIPPED',
+] as const);
 export const EndpointRoleEnum = enumOf(['PRIMARY', 'STANDBY'] as const);
 export const CheckNameEnum = enumOf([
   'RESOLVE',

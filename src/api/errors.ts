@@ -55,9 +55,12 @@ export function toPublicError(error: unknown, requestId: string, logger: Logger)
   }
   if (isStoreUnavailable(error) || isRedisUnavailable(error)) {
     logger.warn({ requestId, err: error }, 'dependency unavailable');
-    return new GraphQLError('The service is temporarily unavailable (metadata store or Redis); try again shortly', {
-      extensions: { code: 'SERVICE_UNAVAILABLE', requestId },
-    });
+    return new GraphQLError(
+      'The service is temporarily unavailable (metadata store or Redis); try again shortly',
+      {
+        extensions: { code: 'SERVICE_UNAVAILABLE', requestId },
+      },
+    );
   }
   logger.error({ requestId, err: error }, 'unexpected error');
   return new GraphQLError(`Internal server error (request id ${requestId})`, {

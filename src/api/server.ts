@@ -69,11 +69,12 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
-        serverWillStart: async () => ({
-          drainServer: async () => {
-            await wsCleanup.dispose();
-          },
-        }),
+        serverWillStart: () =>
+          Promise.resolve({
+            drainServer: async () => {
+              await wsCleanup.dispose();
+            },
+          }),
       },
     ],
   });
@@ -90,11 +91,12 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
     '/graphql',
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
+      context: ({ req, res }) => {
         const header = req.header('x-request-id');
         const requestId = header && REQUEST_ID.test(header) ? header : randomUUID();
         res.setHeader('x-request-id', requestId);
-        return { ...deps, requestId, role: authenticate(req.header('authorization'), config.apiTokens) };
+        const role = authenticate(req.header('authorization'), config.apiTokens);
+        return Promise.resolve({ ...deps, requestId, role });
       },
     }),
   );

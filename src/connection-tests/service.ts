@@ -12,7 +12,10 @@ import type { SecretBox } from '../secrets/secret-box.js';
 /** Either the service's pool or an open transaction. */
 type Executor = Pick<Database, 'insert' | 'select' | 'update'>;
 
-export type ConnectionTestView = Omit<ConnectionTestRow, 'draft' | 'draftPasswordCiphertext' | 'draftPasswordKeyId'>;
+export type ConnectionTestView = Omit<
+  ConnectionTestRow,
+  'draft' | 'draftPasswordCiphertext' | 'draftPasswordKeyId'
+>;
 
 export function toTestView(row: ConnectionTestRow): ConnectionTestView {
   const { draft: _draft, draftPasswordCiphertext: _ciphertext, draftPasswordKeyId: _keyId, ...view } = row;
@@ -36,11 +39,19 @@ export async function queueTestOfDataSource(tx: Executor, dataSourceId: string):
 }
 
 /** The test still QUEUED or RUNNING for a data source, if any. */
-export async function findOpenTest(db: Executor, dataSourceId: string): Promise<ConnectionTestRow | undefined> {
+export async function findOpenTest(
+  db: Executor,
+  dataSourceId: string,
+): Promise<ConnectionTestRow | undefined> {
   const [row] = await db
     .select()
     .from(connectionTests)
-    .where(and(eq(connectionTests.dataSourceId, dataSourceId), inArray(connectionTests.status, ['QUEUED', 'RUNNING'])))
+    .where(
+      and(
+        eq(connectionTests.dataSourceId, dataSourceId),
+        inArray(connectionTests.status, ['QUEUED', 'RUNNING']),
+      ),
+    )
     .orderBy(desc(connectionTests.queuedAt))
     .limit(1);
   return row;
@@ -78,7 +89,10 @@ export async function listTests(
     )
     .orderBy(desc(connectionTests.queuedAt), desc(connectionTests.id))
     .limit(first + 1);
-  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(connectionTests).where(ofSource);
+  const [count] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(connectionTests)
+    .where(ofSource);
   return toPage(rows.map(toTestView), first, (row) => ({ at: row.queuedAt, id: row.id }), count?.n ?? 0);
 }
 

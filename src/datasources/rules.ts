@@ -15,7 +15,8 @@ const characters = (value: string) => [...value].length;
 export function hostProblem(host: string): string | null {
   if (host.length === 0) return 'is required';
   // Node accepts IPv6 zone ids (fe80::1%eth0); a zone names an interface of this machine, not a target.
-  if (/[\s/,=?%@:]/.test(host) && isIP(host) !== 6) return 'must be a DNS name or an IP address, not a URL or list';
+  if (/[\s/,=?%@:]/.test(host) && isIP(host) !== 6)
+    return 'must be a DNS name or an IP address, not a URL or list';
   if (host.includes('%')) return 'must not carry an IPv6 zone id (%)';
   if (isIP(host) !== 0) return null;
   if (host.length > 253) return 'must be at most 253 characters';
@@ -38,7 +39,7 @@ export function validateConnection(spec: ConnectionSpec): FieldError[] {
     if (message !== null) errors.push({ field, message });
   };
 
-  if (spec.type !== postgresql.type) add('type', `must be ${postgresql.type}`);
+  if (spec.type !== postgresql.type) add('type', 'must be POSTGRESQL');
   add('host', hostProblem(spec.host));
   add('port', portProblem(spec.port));
 
@@ -83,14 +84,16 @@ export function validateDataSource(spec: DataSourceSpec, regions: readonly strin
     add('region', `must be one of ${regions.join(', ')}`);
   }
 
-  if (spec.remarks !== null && characters(spec.remarks) > 256) add('remarks', 'must be at most 256 characters');
+  if (spec.remarks !== null && characters(spec.remarks) > 256)
+    add('remarks', 'must be at most 256 characters');
 
   return [...errors, ...validateConnection(spec)];
 }
 
 export function validatePassword(password: string): FieldError[] {
   const length = characters(password);
-  if (length < 1 || length > 1024) return [{ field: 'password', message: 'must be 1 to 1024 characters long' }];
+  if (length < 1 || length > 1024)
+    return [{ field: 'password', message: 'must be 1 to 1024 characters long' }];
   if (password.includes('\0')) return [{ field: 'password', message: 'must not contain a NUL character' }];
   return [];
 }

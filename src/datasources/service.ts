@@ -79,9 +79,11 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
   function mapWriteError(error: unknown, identifier: string): never {
     const pgError = pgErrorOf(error);
     if (pgError?.code === '23505' && pgError.constraint === 'data_sources_identifier_key') {
-      throw new AppError('IDENTIFIER_TAKEN', `A data source with the identifier "${identifier}" already exists`, [
-        { field: 'identifier', message: 'is already taken (identifiers are compared case-insensitively)' },
-      ]);
+      throw new AppError(
+        'IDENTIFIER_TAKEN',
+        `A data source with the identifier "${identifier}" already exists`,
+        [{ field: 'identifier', message: 'is already taken (identifiers are compared case-insensitively)' }],
+      );
     }
     throw error;
   }
@@ -93,7 +95,9 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
   }
 
   return {
-    async create(input: CreateDataSourceCommand): Promise<{ dataSource: DataSourceView; test: ConnectionTestView }> {
+    async create(
+      input: CreateDataSourceCommand,
+    ): Promise<{ dataSource: DataSourceView; test: ConnectionTestView }> {
       const spec: DataSourceSpec = {
         identifier: input.identifier,
         type: input.type ?? 'POSTGRESQL',
@@ -189,10 +193,11 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
           const changed = (field: keyof DataSourceSpec) =>
             JSON.stringify(next[field] ?? null) !== JSON.stringify(before[field] ?? null);
           const changedFields = (Object.keys(patch) as (keyof UpdateDataSourceCommand)[]).filter(
-            (field): field is keyof DataSourceSpec => field !== 'password' && changed(field as keyof DataSourceSpec),
+            (field): field is keyof DataSourceSpec => field !== 'password' && changed(field),
           );
           const password = patch.password;
-          if (password === null) errors.push({ field: 'password', message: 'must not be null (omit it to keep it)' });
+          if (password === null)
+            errors.push({ field: 'password', message: 'must not be null (omit it to keep it)' });
           if (typeof password === 'string') errors.push(...validatePassword(password));
           errors.push(...validateDataSource(next, regions));
           rejectIfInvalid(errors);
@@ -205,11 +210,13 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
               [{ field: 'password', message: `is required when ${retargeted.join(', ')} change` }],
             );
           }
-          if (changedFields.length === 0 && typeof password !== 'string') return { row: current, test: null, changed: false };
+          if (changedFields.length === 0 && typeof password !== 'string')
+            return { row: current, test: null, changed: false };
 
           const connectionChanged =
             typeof password === 'string' || CONNECTION_FIELDS.some((field) => changedFields.includes(field));
-          const sealed = typeof password === 'string' ? secrets.seal(password, passwordBinding(id)) : undefined;
+          const sealed =
+            typeof password === 'string' ? secrets.seal(password, passwordBinding(id)) : undefined;
           const test = connectionChanged ? await queueTestOfDataSource(tx, id) : null;
           const [updated] = await tx
             .update(dataSources)
@@ -227,7 +234,9 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
               remarks: next.remarks,
               sslMode: next.sslMode,
               heartbeatEnabled: next.heartbeatEnabled,
-              ...(changed('heartbeatEnabled') ? { heartbeatState: next.heartbeatEnabled ? 'PENDING' : 'DISABLED' } : {}),
+              ...(changed('heartbeatEnabled')
+                ? { heartbeatState: next.heartbeatEnabled ? 'PENDING' : 'DISABLED' }
+                : {}),
               ...(sealed ? { passwordCiphertext: sealed.ciphertext, passwordKeyId: sealed.keyId } : {}),
               version: sql`${dataSources.version} + 1`,
               updatedAt: new Date(),
@@ -246,7 +255,10 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
 
     async delete(id: string): Promise<{ id: string }> {
       if (!isUuid(id)) throw AppError.notFound('Data source');
-      const [deleted] = await db.delete(dataSources).where(eq(dataSources.id, id)).returning({ id: dataSources.id });
+      const [deleted] = await db
+        .delete(dataSources)
+        .where(eq(dataSources.id, id))
+        .returning({ id: dataSources.id });
       if (!deleted) throw AppError.notFound('Data source');
       publishDataSourceEvent(events, 'DELETED', id, null);
       return deleted;
@@ -272,7 +284,11 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
       return row ? view(row) : null;
     },
 
-    async list(filter: DataSourceFilter, first: number, after?: string | null): Promise<Page<DataSourceView>> {
+    async list(
+      filter: DataSourceFilter,
+      first: number,
+      after?: string | null,
+    ): Promise<Page<DataSourceView>> {
       checkPageSize(first);
       const cursor = after ? decodeCursor(after) : null;
       const conditions: (SQL | undefined)[] = [];
@@ -289,7 +305,8 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
         );
       }
       if (filter.region) conditions.push(eq(dataSources.region, filter.region));
-      if (filter.databaseAttribute) conditions.push(eq(dataSources.databaseAttribute, filter.databaseAttribute));
+      if (filter.databaseAttribute)
+        conditions.push(eq(dataSources.databaseAttribute, filter.databaseAttribute));
       if (filter.connectionStatus) conditions.push(eq(dataSources.connectionStatus, filter.connectionStatus));
       if (filter.heartbeatState) conditions.push(eq(dataSources.heartbeatState, filter.heartbeatState));
       const filtered = and(...conditions);
@@ -307,7 +324,10 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
           .where(and(filtered, afterCursor))
           .orderBy(desc(dataSources.createdAt), desc(dataSources.id))
           .limit(first + 1),
-        db.select({ n: sql<number>`count(*)::int` }).from(dataSources).where(filtered),
+        db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(dataSources)
+          .where(filtered),
       ]);
       return toPage(rows.map(view), first, (row) => ({ at: row.createdAt, id: row.id }), count?.n ?? 0);
     },

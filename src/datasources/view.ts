@@ -11,7 +11,10 @@ export function toView(row: DataSourceRow, heartbeatIntervalSeconds: number): Da
     databaseAttribute: row.databaseAttribute,
     host: row.host,
     port: row.port,
-    standby: row.standbyHost !== null && row.standbyPort !== null ? { host: row.standbyHost, port: row.standbyPort } : null,
+    standby:
+      row.standbyHost !== null && row.standbyPort !== null
+        ? { host: row.standbyHost, port: row.standbyPort }
+        : null,
     username: row.username,
     hasPassword: row.passwordCiphertext.length > 0,
     databaseName: row.databaseName,

@@ -43,8 +43,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
       await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((error: unknown) => {
-        // Another process created it between our check and our CREATE.
-        if ((error as { code?: string }).code !== '42P04') throw error;
+        // Another process created it between our check and our CREATE: 42P04 when it had finished,
+        // 23505 (on pg_database's unique index) when both CREATEs ran at the same moment.
+        const code = (error as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw error;
       });
     }
   } finally {
@@ -70,7 +72,9 @@ export async function migrateDatabase(databaseUrl: string): Promise<void> {
 }
 
 /** The PostgreSQL or socket error behind `error`, unwrapping drizzle's query error. */
-export function pgErrorOf(error: unknown): { code?: string; constraint?: string; message?: string } | undefined {
+export function pgErrorOf(
+  error: unknown,
+): { code?: string; constraint?: string; message?: string } | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth += 1) {
     const candidate = current as { code?: unknown; cause?: unknown };
@@ -81,13 +85,15 @@ export function pgErrorOf(error: unknown): { code?: string; constraint?: string;
 }
 
 // Class 08 (connection exception), 57P0x (shutdown, cannot connect now), 53300 and socket errors.
-const UNAVAILABLE_CODES = /^(08...|57P0[1-4]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE)$/;
+const UNAVAILABLE_CODES =
+  /^(08...|57P0[1-4]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE)$/;
 
 /** True when the metadata store could not be reached, as opposed to a query being wrong. */
 export function isStoreUnavailable(error: unknown): boolean {
   const pgError = pgErrorOf(error);
   if (pgError?.code !== undefined) return UNAVAILABLE_CODES.test(pgError.code);
   // node-postgres raises these two without a code; matching its own fixed text is the only way.
-  const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
+  const message =
+    error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
   return /^(timeout exceeded when trying to connect|Connection terminated)/.test(message);
 }

@@ -22,7 +22,12 @@ export function encodeCursor(key: CursorKey): string {
 export function decodeCursor(cursor: string): CursorKey {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string'
+    ) {
       const at = new Date(value[0]);
       if (!Number.isNaN(at.getTime()) && isUuid(value[1])) return { at, id: value[1] };
     }
@@ -39,7 +44,12 @@ export function checkPageSize(first: number): void {
 }
 
 /** Turns `first + 1` fetched rows into a page: the extra row only says whether there is a next page. */
-export function toPage<T>(rows: T[], first: number, keyOf: (row: T) => CursorKey, totalCount: number): Page<T> {
+export function toPage<T>(
+  rows: T[],
+  first: number,
+  keyOf: (row: T) => CursorKey,
+  totalCount: number,
+): Page<T> {
   const nodes = rows.slice(0, first);
   return {
     nodes,

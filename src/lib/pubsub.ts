@@ -40,7 +40,8 @@ export function createEventBus<Topics extends Record<string, unknown>>(options: 
     return true;
   };
   const pubSub: PubSub<Record<string, [unknown]>> = createPubSub({ eventTarget: target });
-  const channel = (topic: string, id?: string) => (id === undefined ? `${prefix}:${topic}` : `${prefix}:${topic}:${id}`);
+  const channel = (topic: string, id?: string) =>
+    id === undefined ? `${prefix}:${topic}` : `${prefix}:${topic}:${id}`;
   const counter = new EventEmitter();
   let subscribers = 0;
   let started = 0;
@@ -77,7 +78,9 @@ export function createEventBus<Topics extends Record<string, unknown>>(options: 
         },
         throw(error?: unknown) {
           release();
-          return source.throw ? source.throw(error) : Promise.reject(error);
+          return source.throw
+            ? source.throw(error)
+            : Promise.reject(error instanceof Error ? error : new Error(String(error)));
         },
         [Symbol.asyncIterator]() {
           return iterator;
@@ -105,8 +108,9 @@ export function createEventBus<Topics extends Record<string, unknown>>(options: 
       // Replies come in command order on one connection: once PING answers, SUBSCRIBE is in effect.
       await subscribeClient.ping();
     },
-    async close() {
+    close() {
       counter.removeAllListeners();
+      return Promise.resolve();
     },
   };
 }

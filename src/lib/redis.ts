@@ -38,23 +38,22 @@ export function createRedis(url: string, role: RedisRole, logger: Logger): Redis
   return client;
 }
 
-/** Resolves once the client is connected, or rejects after `timeoutMs`. */
+/** Resolves once the client is connected; rejects at its first connection error or after `timeoutMs`. */
 export async function waitUntilReady(client: Redis, timeoutMs: number): Promise<void> {
   if (client.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error('redis not ready'));
-    }, timeoutMs);
-    const onReady = () => {
-      cleanup();
-      resolve();
-    };
-    const cleanup = () => {
+    const timer = setTimeout(() => settle(new Error('redis not ready')), timeoutMs);
+    const onReady = () => settle();
+    const onError = (error: Error) => settle(error);
+    const settle = (error?: Error) => {
       clearTimeout(timer);
       client.off('ready', onReady);
+      client.off('error', onError);
+      if (error) reject(error);
+      else resolve();
     };
     client.on('ready', onReady);
+    client.on('error', onError);
   });
 }
 
@@ -67,7 +66,11 @@ export async function closeRedis(client: Redis): Promise<void> {
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE)$/.test(code)) return true;
+  if (
+    typeof code === 'string' &&
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE)$/.test(code)
+  )
+    return true;
   // ioredis raises these without a code: its offline-queue refusal, its retry limit, a closed client.
   return (
     error.name === 'MaxRetriesPerRequestError' ||

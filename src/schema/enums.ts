@@ -5,7 +5,14 @@ export const DATA_SOURCE_TYPES = ['POSTGRESQL'] as const;
 export const DATABASE_ATTRIBUTES = ['PRIMARY', 'PRIMARY_STANDBY', 'STANDBY'] as const;
 export const SSL_MODES = ['DISABLE', 'PREFER', 'REQUIRE', 'VERIFY_CA', 'VERIFY_FULL'] as const;
 export const CONNECTION_STATUSES = ['UNTESTED', 'TESTING', 'PASSED', 'FAILED'] as const;
-export const HEARTBEAT_STATES = ['DISABLED', 'PENDING', 'INSTALLING', 'ACTIVE', 'DEGRADED', 'FAILED'] as const;
+export const HEARTBEAT_STATES = [
+  'DISABLED',
+  'PENDING',
+  'INSTALLING',
+  'ACTIVE',
+  'DEGRADED',
+  'FAILED',
+] as const;
 export const TEST_STATUSES = ['QUEUED', 'RUNNING', 'PASSED', 'FAILED'] as const;
 
 export const dataSourceType = pgEnum('data_source_type', DATA_SOURCE_TYPES);

@@ -35,7 +35,8 @@ export function keyIdOf(key: Buffer): string {
 
 export function parseKey(base64: string, name: string): Buffer {
   const key = Buffer.from(base64, 'base64');
-  if (key.length !== 32) throw new Error(`${name}: expected 32 bytes encoded in base64, got ${key.length} bytes`);
+  if (key.length !== 32)
+    throw new Error(`${name}: expected 32 bytes encoded in base64, got ${key.length} bytes`);
   return key;
 }
 
@@ -49,7 +50,10 @@ export function createSecretBox(current: Buffer, previous: readonly Buffer[] = [
       const cipher = createCipheriv('aes-256-gcm', current, iv);
       cipher.setAAD(Buffer.from(boundTo, 'utf8'));
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return { ciphertext: Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64'), keyId: currentId };
+      return {
+        ciphertext: Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64'),
+        keyId: currentId,
+      };
     },
     open(sealed, boundTo) {
       const key = keys.get(sealed.keyId);
@@ -59,7 +63,10 @@ export function createSecretBox(current: Buffer, previous: readonly Buffer[] = [
         const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
         decipher.setAAD(Buffer.from(boundTo, 'utf8'));
         decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-        return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+        return Buffer.concat([
+          decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)),
+          decipher.final(),
+        ]).toString('utf8');
       } catch {
         throw new SecretDecryptionError();
       }

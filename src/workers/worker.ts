@@ -11,9 +11,7 @@ export interface Workers {
  * The catalog has no jobs yet: the connection-test and heartbeat handlers arrive with their issues,
  * and each registers here through the catalog's handler map.
  */
-export async function startWorkers(deps: { config: Config; logger: Logger; connection: Redis }): Promise<Workers> {
+export function startWorkers(deps: { config: Config; logger: Logger; connection: Redis }): Promise<Workers> {
   deps.logger.info({ concurrency: deps.config.workerConcurrency }, 'worker role started');
-  return {
-    async stop() {},
-  };
+  return Promise.resolve({ stop: () => Promise.resolve() });
 }

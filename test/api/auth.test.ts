@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { count } from '../support/db.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
 import { nextValue, startHarness, VIEWER_TOKEN, type Harness } from '../support/harness.js';
 
@@ -17,16 +18,21 @@ async function post(token?: string) {
     headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
     body: JSON.stringify({ query: '{ regions }' }),
   });
-  return { status: response.status, body: (await response.json()) as { errors?: { extensions: { code: string } }[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { errors?: { extensions: { code: string } }[] },
+  };
 }
 
 /** Opens a raw graphql-ws connection and resolves with how the server closed it, or 'acknowledged'. */
-function connect(params: Record<string, unknown>): Promise<{ code: number; reason: string } | 'acknowledged'> {
+function connect(
+  params: Record<string, unknown>,
+): Promise<{ code: number; reason: string } | 'acknowledged'> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(h.wsUrl, 'graphql-transport-ws');
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: params })));
     socket.on('message', (data) => {
-      if (JSON.parse(String(data)).type === 'connection_ack') {
+      if ((JSON.parse((data as Buffer).toString('utf8')) as { type: string }).type === 'connection_ack') {
         socket.close();
         resolve('acknowledged');
       }
@@ -57,8 +63,7 @@ describe('HTTP', () => {
     const mutation = await h.gql(CREATE_DATA_SOURCE, { input: dataSourceInput() }, { token: VIEWER_TOKEN });
     expect(mutation.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(mutation.data).toBeNull();
-    const rows = await h.pool.query('SELECT count(*)::int AS n FROM data_sources');
-    expect(rows.rows[0].n).toBe(0);
+    expect(await count(h.pool, 'data_sources')).toBe(0);
     for (const forbidden of [
       `mutation { deleteDataSource(id: "0e9c7e55-0000-4000-8000-000000000000") { id } }`,
       `mutation { updateDataSource(id: "0e9c7e55-0000-4000-8000-000000000000", input: {}) { test { id } } }`,

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANARY_PASSWORD } from '../support/env.js';
-import { CREATE_DATA_SOURCE, DATA_SOURCE_FIELDS, dataSourceInput, UPDATE_DATA_SOURCE } from '../support/factories.js';
+import { count, one } from '../support/db.js';
+import {
+  CREATE_DATA_SOURCE,
+  DATA_SOURCE_FIELDS,
+  dataSourceInput,
+  UPDATE_DATA_SOURCE,
+} from '../support/factories.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 interface DataSourceData {
@@ -34,10 +40,9 @@ async function create(overrides: Record<string, unknown> = {}) {
 }
 
 async function update(id: string, input: Record<string, unknown>, expectedVersion?: number) {
-  return h.gql<{ updateDataSource: { dataSource: DataSourceData; test: { id: string; status: string } | null } }>(
-    UPDATE_DATA_SOURCE,
-    { id, input, expectedVersion },
-  );
+  return h.gql<{
+    updateDataSource: { dataSource: DataSourceData; test: { id: string; status: string } | null };
+  }>(UPDATE_DATA_SOURCE, { id, input, expectedVersion });
 }
 
 describe('createDataSource', () => {
@@ -57,7 +62,13 @@ describe('createDataSource', () => {
       schemaName: null,
       remarks: null,
       sslMode: 'PREFER',
-      heartbeat: { enabled: false, state: 'DISABLED', table: 'drc.heartbeat', intervalSeconds: 5, lastBeatAt: null },
+      heartbeat: {
+        enabled: false,
+        state: 'DISABLED',
+        table: 'drc.heartbeat',
+        intervalSeconds: 5,
+        lastBeatAt: null,
+      },
       connectionStatus: 'UNTESTED',
       version: 1,
     });
@@ -106,27 +117,30 @@ describe('createDataSource', () => {
       ),
     );
     const codes = results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort();
-    expect(codes).toEqual(['IDENTIFIER_TAKEN', ...Array(8).fill('IDENTIFIER_TAKEN'), 'OK'].sort());
-    const rows = await h.pool.query("SELECT count(*)::int AS n FROM data_sources WHERE lower(identifier) = 'race-1'");
-    expect(rows.rows[0].n).toBe(1);
-    const tests = await h.pool.query(
-      "SELECT count(*)::int AS n FROM connection_tests t JOIN data_sources d ON d.id = t.data_source_id WHERE lower(d.identifier) = 'race-1'",
-    );
-    expect(tests.rows[0].n).toBe(1);
+    expect(codes).toEqual([...Array<string>(9).fill('IDENTIFIER_TAKEN'), 'OK']);
+    expect(await count(h.pool, "data_sources WHERE lower(identifier) = 'race-1'")).toBe(1);
+    expect(
+      await count(
+        h.pool,
+        "connection_tests t JOIN data_sources d ON d.id = t.data_source_id WHERE lower(d.identifier) = 'race-1'",
+      ),
+    ).toBe(1);
   });
 
   it('stores the password encrypted, never as given', async () => {
     const { dataSource } = await create();
-    const row = await h.pool.query('SELECT * FROM data_sources WHERE id = $1', [dataSource.id]);
-    expect(JSON.stringify(row.rows[0])).not.toContain(CANARY_PASSWORD);
-    expect(row.rows[0].password_key_id).toMatch(/^[0-9a-f]{16}$/);
+    const row = await one(h.pool, 'SELECT * FROM data_sources WHERE id = $1', [dataSource.id]);
+    expect(JSON.stringify(row)).not.toContain(CANARY_PASSWORD);
+    expect(row.password_key_id).toMatch(/^[0-9a-f]{16}$/);
   });
 });
 
 describe('dataSource', () => {
   it('finds one by id and by identifier (case-insensitively)', async () => {
     const { dataSource } = await create({ identifier: 'Lookup-Me' });
-    const byId = await h.gql(`query($id: ID) { dataSource(id: $id) { id identifier } }`, { id: dataSource.id });
+    const byId = await h.gql(`query($id: ID) { dataSource(id: $id) { id identifier } }`, {
+      id: dataSource.id,
+    });
     expect(byId.data).toEqual({ dataSource: { id: dataSource.id, identifier: 'Lookup-Me' } });
     const byIdentifier = await h.gql(`{ dataSource(identifier: "lookup-me") { id } }`);
     expect(byIdentifier.data).toEqual({ dataSource: { id: dataSource.id } });
@@ -152,7 +166,12 @@ describe('updateDataSource', () => {
     const result = await update(dataSource.id, { remarks: 'new', identifier: 'renamed-1' }, 1);
     expect(result.errors).toBeUndefined();
     const updated = result.data!.updateDataSource;
-    expect(updated.dataSource).toMatchObject({ remarks: 'new', identifier: 'renamed-1', version: 2, host: dataSource.host });
+    expect(updated.dataSource).toMatchObject({
+      remarks: 'new',
+      identifier: 'renamed-1',
+      version: 2,
+      host: dataSource.host,
+    });
     expect(updated.dataSource.createdAt).toBe(dataSource.createdAt);
     expect(updated.test).toBeNull(); // remarks and identifier do not affect the connection
     expect(new Date(updated.dataSource.updatedAt).getTime()).toBeGreaterThanOrEqual(
@@ -175,9 +194,12 @@ describe('updateDataSource', () => {
     const stale = await update(dataSource.id, { remarks: 'v3' }, 1);
     expect(stale.errors?.[0]?.extensions?.code).toBe('VERSION_CONFLICT');
     expect(stale.data).toBeNull();
-    const now = await h.gql<{ dataSource: DataSourceData }>(`query($id: ID) { dataSource(id: $id) { remarks version } }`, {
-      id: dataSource.id,
-    });
+    const now = await h.gql<{ dataSource: DataSourceData }>(
+      `query($id: ID) { dataSource(id: $id) { remarks version } }`,
+      {
+        id: dataSource.id,
+      },
+    );
     expect(now.data?.dataSource).toEqual({ remarks: 'v2', version: 2 });
   });
 
@@ -192,13 +214,17 @@ describe('updateDataSource', () => {
     const refused = await update(dataSource.id, change);
     expect(refused.errors?.[0]?.extensions?.code).toBe('PASSWORD_REQUIRED');
     expect(refused.errors?.[0]?.message).toContain(field);
-    const unchanged = await h.pool.query('SELECT version, host, port FROM data_sources WHERE id = $1', [dataSource.id]);
-    expect(unchanged.rows[0]).toMatchObject({ version: 1, host: dataSource.host, port: 5432 });
+    const unchanged = await one(h.pool, 'SELECT version, host, port FROM data_sources WHERE id = $1', [
+      dataSource.id,
+    ]);
+    expect(unchanged).toMatchObject({ version: 1, host: dataSource.host, port: 5432 });
 
     const accepted = await update(dataSource.id, { ...change, password: `${CANARY_PASSWORD}-new` });
     expect(accepted.errors).toBeUndefined();
     expect(accepted.data?.updateDataSource.test?.status).toBe('QUEUED');
-    expect(accepted.data?.updateDataSource.dataSource.lastTest?.id).toBe(accepted.data?.updateDataSource.test?.id);
+    expect(accepted.data?.updateDataSource.dataSource.lastTest?.id).toBe(
+      accepted.data?.updateDataSource.test?.id,
+    );
   });
 
   it('does not ask for the password when a retargeting field is given unchanged', async () => {
@@ -224,7 +250,10 @@ describe('updateDataSource', () => {
       expect.objectContaining({ field: 'heartbeatEnabled' }),
     ]);
     const turnedOff = await update(dataSource.id, { databaseAttribute: 'STANDBY', heartbeatEnabled: false });
-    expect(turnedOff.data?.updateDataSource.dataSource.heartbeat).toMatchObject({ enabled: false, state: 'DISABLED' });
+    expect(turnedOff.data?.updateDataSource.dataSource.heartbeat).toMatchObject({
+      enabled: false,
+      state: 'DISABLED',
+    });
   });
 
   it('maps an identifier taken by another data source to IDENTIFIER_TAKEN', async () => {
@@ -243,13 +272,14 @@ describe('updateDataSource', () => {
 describe('deleteDataSource', () => {
   it('deletes the data source and its test history, then answers NOT_FOUND', async () => {
     const { dataSource } = await create();
-    const deleted = await h.gql(`mutation($id: ID!) { deleteDataSource(id: $id) { id } }`, { id: dataSource.id });
+    const deleted = await h.gql(`mutation($id: ID!) { deleteDataSource(id: $id) { id } }`, {
+      id: dataSource.id,
+    });
     expect(deleted.data).toEqual({ deleteDataSource: { id: dataSource.id } });
-    const tests = await h.pool.query('SELECT count(*)::int AS n FROM connection_tests WHERE data_source_id = $1', [
-      dataSource.id,
-    ]);
-    expect(tests.rows[0].n).toBe(0);
-    const again = await h.gql(`mutation($id: ID!) { deleteDataSource(id: $id) { id } }`, { id: dataSource.id });
+    expect(await count(h.pool, 'connection_tests WHERE data_source_id = $1', [dataSource.id])).toBe(0);
+    const again = await h.gql(`mutation($id: ID!) { deleteDataSource(id: $id) { id } }`, {
+      id: dataSource.id,
+    });
     expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
@@ -259,8 +289,17 @@ describe('dataSources', () => {
     query List($filter: DataSourceFilter, $first: Int, $after: String) {
       dataSources(filter: $filter, first: $first, after: $after) {
         totalCount
-        pageInfo { hasNextPage endCursor }
-        edges { cursor node { id identifier } }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          cursor
+          node {
+            id
+            identifier
+          }
+        }
       }
     }
   `;
@@ -322,24 +361,48 @@ describe('dataSources', () => {
   it('rejects a page size outside 1..100 and a cursor it did not issue', async () => {
     for (const first of [0, 101, -1]) {
       const result = await h.gql(LIST, { first });
-      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'first' }] });
+      expect(result.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'first' }],
+      });
     }
     const forged = await h.gql(LIST, { after: 'bm90LWEtY3Vyc29y' });
-    expect(forged.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'after' }] });
+    expect(forged.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'after' }],
+    });
   });
 });
 
 describe('tests and testConnection', () => {
   const TESTS = /* GraphQL */ `
-    query($id: ID) { dataSource(id: $id) { tests(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status } } } } }
+    query ($id: ID) {
+      dataSource(id: $id) {
+        tests(first: 2) {
+          totalCount
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          edges {
+            node {
+              id
+              status
+            }
+          }
+        }
+      }
+    }
   `;
 
-  it('lists a data source\'s tests newest first', async () => {
+  it("lists a data source's tests newest first", async () => {
     const { dataSource, test } = await create();
     const second = await update(dataSource.id, { sslMode: 'DISABLE' });
     const third = await update(dataSource.id, { sslMode: 'REQUIRE' });
     const result = await h.gql<{
-      dataSource: { tests: { totalCount: number; pageInfo: { hasNextPage: boolean }; edges: { node: { id: string } }[] } };
+      dataSource: {
+        tests: { totalCount: number; pageInfo: { hasNextPage: boolean }; edges: { node: { id: string } }[] };
+      };
     }>(TESTS, { id: dataSource.id });
     const tests = result.data!.dataSource.tests;
     expect(tests.totalCount).toBe(3);
@@ -362,10 +425,7 @@ describe('tests and testConnection', () => {
       ),
     );
     expect(new Set(results.map((r) => r.data?.testConnection.id))).toEqual(new Set([test.id]));
-    const count = await h.pool.query('SELECT count(*)::int AS n FROM connection_tests WHERE data_source_id = $1', [
-      dataSource.id,
-    ]);
-    expect(count.rows[0].n).toBe(1);
+    expect(await count(h.pool, 'connection_tests WHERE data_source_id = $1', [dataSource.id])).toBe(1);
   });
 
   it('records a draft test with the password sealed in its row, and validates the draft', async () => {
@@ -373,12 +433,17 @@ describe('tests and testConnection', () => {
     const draft = { host: 'draft.example', username: 'u', password: CANARY_PASSWORD, databaseName: 'd' };
     const result = await h.gql<{ testConnection: { id: string; dataSourceId: null } }>(DRAFT, { draft });
     expect(result.data?.testConnection).toMatchObject({ status: 'QUEUED', dataSourceId: null });
-    const row = await h.pool.query('SELECT * FROM connection_tests WHERE id = $1', [result.data?.testConnection.id]);
-    expect(row.rows[0].draft).toMatchObject({ host: 'draft.example', port: 5432, sslMode: 'PREFER' });
-    expect(JSON.stringify(row.rows[0])).not.toContain(CANARY_PASSWORD);
+    const row = await one(h.pool, 'SELECT * FROM connection_tests WHERE id = $1', [
+      result.data?.testConnection.id,
+    ]);
+    expect(row.draft).toMatchObject({ host: 'draft.example', port: 5432, sslMode: 'PREFER' });
+    expect(JSON.stringify(row)).not.toContain(CANARY_PASSWORD);
 
     const invalid = await h.gql(DRAFT, { draft: { ...draft, port: 0, host: 'a b' } });
-    expect(invalid.errors?.[0]?.extensions?.fields?.map((f) => f.field).sort()).toEqual(['draft.host', 'draft.port']);
+    expect(invalid.errors?.[0]?.extensions?.fields?.map((f) => f.field).sort()).toEqual([
+      'draft.host',
+      'draft.port',
+    ]);
     const neither = await h.gql(`mutation { testConnection(input: {}) { id } }`);
     expect(neither.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { count } from '../support/db.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
@@ -25,7 +26,9 @@ describe('an unexpected error', () => {
       expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
       expect(error?.message).toBe(`Internal server error (request id ${requestId})`);
       expect(JSON.stringify(result)).not.toMatch(/connection_tests|relation|stack|at /);
-      const logged = h.logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.requestId === requestId);
+      const logged = h.logs
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((line) => line.requestId === requestId);
       expect(logged).toMatchObject({ level: 50, msg: 'unexpected error' });
       expect(JSON.stringify(logged)).toContain('connection_tests');
     } finally {
@@ -36,7 +39,11 @@ describe('an unexpected error', () => {
   it('honours a client-sent X-Request-Id', async () => {
     const response = await fetch(h.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer admin-token-0123456789abcdef`, 'x-request-id': 'req-42' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer admin-token-0123456789abcdef`,
+        'x-request-id': 'req-42',
+      },
       body: JSON.stringify({ query: '{ regions }' }),
     });
     expect(response.headers.get('x-request-id')).toBe('req-42');
@@ -47,7 +54,9 @@ describe('the metadata store down', () => {
   it('fails requests with SERVICE_UNAVAILABLE, reports not ready, and recovers by itself', async () => {
     await proxy.cut();
     try {
-      const created = await h.gql(CREATE_DATA_SOURCE, { input: dataSourceInput({ identifier: 'during-outage' }) });
+      const created = await h.gql(CREATE_DATA_SOURCE, {
+        input: dataSourceInput({ identifier: 'during-outage' }),
+      });
       expect(created.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
       expect(created.data).toBeNull();
       const listed = await h.gql('{ dataSources { totalCount } }');
@@ -59,8 +68,7 @@ describe('the metadata store down', () => {
     } finally {
       await proxy.restore();
     }
-    const rows = await h.pool.query("SELECT count(*)::int AS n FROM data_sources WHERE identifier = 'during-outage'");
-    expect(rows.rows[0].n).toBe(0);
+    expect(await count(h.pool, "data_sources WHERE identifier = 'during-outage'")).toBe(0);
     const after = await h.gql(CREATE_DATA_SOURCE, { input: dataSourceInput({ identifier: 'after-outage' }) });
     expect(after.errors).toBeUndefined();
     expect((await fetch(h.url.replace('/graphql', '/readyz'))).status).toBe(200);

@@ -8,13 +8,30 @@ interface EventData {
     kind: string;
     dataSourceId: string;
     at: string;
-    dataSource: { id: string; identifier: string; version: number; createdAt: string; hasPassword: boolean } | null;
+    dataSource: {
+      id: string;
+      identifier: string;
+      version: number;
+      createdAt: string;
+      hasPassword: boolean;
+    } | null;
   };
 }
 
 const SUBSCRIBE = /* GraphQL */ `
-  subscription($id: ID) {
-    dataSourceEvents(id: $id) { kind dataSourceId at dataSource { id identifier version createdAt hasPassword } }
+  subscription ($id: ID) {
+    dataSourceEvents(id: $id) {
+      kind
+      dataSourceId
+      at
+      dataSource {
+        id
+        identifier
+        version
+        createdAt
+        hasPassword
+      }
+    }
   }
 `;
 
@@ -63,11 +80,19 @@ describe('dataSourceEvents', () => {
     await a.gql(CREATE_DATA_SOURCE, { input: dataSourceInput() }); // another data source: not for this subscriber
     await a.gql(UPDATE_DATA_SOURCE, { id, input: { remarks: 'changed' } });
     const updated = await nextValue(events, 'UPDATED');
-    expect(updated.data?.dataSourceEvents).toMatchObject({ kind: 'UPDATED', dataSourceId: id, dataSource: { version: 2 } });
+    expect(updated.data?.dataSourceEvents).toMatchObject({
+      kind: 'UPDATED',
+      dataSourceId: id,
+      dataSource: { version: 2 },
+    });
 
     await a.gql(`mutation($id: ID!) { deleteDataSource(id: $id) { id } }`, { id });
     const deleted = await nextValue(events, 'DELETED');
-    expect(deleted.data?.dataSourceEvents).toMatchObject({ kind: 'DELETED', dataSourceId: id, dataSource: null });
+    expect(deleted.data?.dataSourceEvents).toMatchObject({
+      kind: 'DELETED',
+      dataSourceId: id,
+      dataSource: null,
+    });
     await events.return?.();
   });
 

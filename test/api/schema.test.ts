@@ -44,11 +44,17 @@ describe('schema.graphql', () => {
           const own = fields[field.name];
           if (!own) problems.push(`${type.name}.${field.name}: missing`);
           else if (String(own.type) !== String(field.type) || defaultOf(own) !== defaultOf(field)) {
-            problems.push(`${type.name}.${field.name}: ${String(own.type)} = ${defaultOf(own)}, contract ${String(field.type)} = ${defaultOf(field)}`);
+            problems.push(
+              `${type.name}.${field.name}: ${String(own.type)} = ${defaultOf(own)}, contract ${String(field.type)} = ${defaultOf(field)}`,
+            );
           }
         }
         for (const own of Object.values(fields)) {
-          if (!type.getFields()[own.name] && String(own.type).endsWith('!') && own.defaultValue === undefined) {
+          if (
+            !type.getFields()[own.name] &&
+            String(own.type).endsWith('!') &&
+            own.defaultValue === undefined
+          ) {
             problems.push(`${type.name}.${own.name}: an added input field must be optional`);
           }
         }
@@ -71,7 +77,11 @@ describe('schema.graphql', () => {
             }
           }
           for (const ownArg of own.args) {
-            if (!field.args.some((a) => a.name === ownArg.name) && String(ownArg.type).endsWith('!') && ownArg.defaultValue === undefined) {
+            if (
+              !field.args.some((a) => a.name === ownArg.name) &&
+              String(ownArg.type).endsWith('!') &&
+              ownArg.defaultValue === undefined
+            ) {
               problems.push(`${type.name}.${field.name}(${ownArg.name}): an added argument must be optional`);
             }
           }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { count } from '../support/db.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -95,7 +96,11 @@ describe.each([
   ['heartbeat on PRIMARY', { heartbeatEnabled: true }, null],
   [
     'heartbeat on PRIMARY_STANDBY',
-    { databaseAttribute: 'PRIMARY_STANDBY', standby: { host: 'replica.example', port: 5432 }, heartbeatEnabled: true },
+    {
+      databaseAttribute: 'PRIMARY_STANDBY',
+      standby: { host: 'replica.example', port: 5432 },
+      heartbeatEnabled: true,
+    },
     null,
   ],
   ['heartbeat on STANDBY', { databaseAttribute: 'STANDBY', heartbeatEnabled: true }, 'heartbeatEnabled'],
@@ -136,16 +141,25 @@ it('reports every violation of one input together, each naming its field', async
   });
   const fields = (result.errors?.[0]?.extensions?.fields ?? []).map((f) => f.field).sort();
   expect(fields).toEqual(
-    ['databaseName', 'heartbeatEnabled', 'host', 'identifier', 'password', 'port', 'remarks', 'username'].sort(),
+    [
+      'databaseName',
+      'heartbeatEnabled',
+      'host',
+      'identifier',
+      'password',
+      'port',
+      'remarks',
+      'username',
+    ].sort(),
   );
-  for (const error of result.errors?.[0]?.extensions?.fields ?? []) expect(error.message.length).toBeGreaterThan(5);
+  for (const error of result.errors?.[0]?.extensions?.fields ?? [])
+    expect(error.message.length).toBeGreaterThan(5);
 });
 
 it('writes nothing when an input is rejected', async () => {
-  const before = await h.pool.query('SELECT count(*)::int AS n FROM data_sources');
+  const before = await count(h.pool, 'data_sources');
   await create(h, { port: 70000 });
-  const after = await h.pool.query('SELECT count(*)::int AS n FROM data_sources');
-  expect(after.rows[0].n).toBe(before.rows[0].n);
+  expect(await count(h.pool, 'data_sources')).toBe(before);
 });
 
 it('rejects a type the service does not support at the schema level', async () => {

@@ -109,6 +109,18 @@ export async function startHarness(
   const pool = new pg.Pool({ connectionString: databaseUrl(databaseName), max: 4 });
   const clients: Client[] = [];
   const defaultToken = options.token === undefined ? ADMIN_TOKEN : options.token;
+  const wsClient = (clientOptions?: { token?: string | null }) => {
+    const token = clientOptions?.token === undefined ? defaultToken : clientOptions.token;
+    const client = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+      retryAttempts: 0,
+      on: { message: (message) => void transcript.push(JSON.stringify(message)) },
+    });
+    clients.push(client);
+    return client;
+  };
 
   return {
     config,
@@ -121,33 +133,25 @@ export async function startHarness(
       const token = requestOptions?.token === undefined ? defaultToken : requestOptions.token;
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       const text = await response.text();
       transcript.push(text);
       return JSON.parse(text) as never;
     },
-    wsClient(clientOptions) {
-      const token = clientOptions?.token === undefined ? defaultToken : clientOptions.token;
-      const client = createClient({
-        url: wsUrl,
-        webSocketImpl: WebSocket,
-        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-        retryAttempts: 0,
-        on: { message: (message) => void transcript.push(JSON.stringify(message)) },
-      });
-      clients.push(client);
-      return client;
-    },
+    wsClient,
     async subscribe(query, variables, subscribeOptions) {
       const target = app.events.started + 1;
-      const iterator = this.wsClient(subscribeOptions).iterate({ query, variables });
+      const iterator = wsClient(subscribeOptions).iterate({ query, variables });
       await app.events.waitForStarted(target);
       return iterator as never;
     },
     async stop() {
-      await Promise.all(clients.map((client) => client.dispose()));
+      for (const client of clients) await client.dispose(); // dispose() is void or a promise
       await app.stop();
       await pool.end();
       if (ownsDatabase) {

@@ -47,14 +47,17 @@ export class ConnectionTestResolver {
   }
 
   @Mutation(() => ConnectionTest)
-  testConnection(@Ctx() ctx: ApiContext, @Arg('input', () => TestConnectionInput) input: TestConnectionInput) {
+  testConnection(
+    @Ctx() ctx: ApiContext,
+    @Arg('input', () => TestConnectionInput) input: TestConnectionInput,
+  ) {
     requireAdmin(ctx.role);
     return requestTest(ctx, input);
   }
 
   @Subscription(() => ConnectionTest, {
     description: 'First the test as it stands now, then every change; completes after PASSED or FAILED.',
-    subscribe: ({ args, context }) => testUpdates(context as ApiContext, String(args.testId)),
+    subscribe: ({ args, context }) => testUpdates(context as ApiContext, (args as { testId: string }).testId),
   })
   connectionTestUpdated(@Root() test: ConnectionTestView, @Arg('testId', () => ID) _testId: string) {
     return test;

@@ -23,7 +23,10 @@ export class ServerInfo {
   @Field(() => String, { nullable: true })
   walLevel!: string | null;
 
-  @Field(() => [String], { nullable: true, description: 'Schemas the user can read; filled when schemaName is not given.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Schemas the user can read; filled when schemaName is not given.',
+  })
   readableSchemas!: string[] | null;
 }
 

@@ -1,6 +1,18 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { ConnectionStatusEnum, DataSourceTypeEnum, DatabaseAttributeEnum, HeartbeatStateEnum, SslModeEnum } from '../enums.js';
-import type { ConnectionStatus, DatabaseAttribute, DataSourceType, HeartbeatState, SslMode } from '../../datasources/model.js';
+import {
+  ConnectionStatusEnum,
+  DataSourceTypeEnum,
+  DatabaseAttributeEnum,
+  HeartbeatStateEnum,
+  SslModeEnum,
+} from '../enums.js';
+import type {
+  ConnectionStatus,
+  DatabaseAttribute,
+  DataSourceType,
+  HeartbeatState,
+  SslMode,
+} from '../../datasources/model.js';
 
 // Shapes only: the rules (lengths, formats, cross-field) live in src/datasources/rules.ts, so that all
 // violations of one input are reported together with their field names.
@@ -81,7 +93,8 @@ export class CreateDataSourceInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'A PASSED draft test of exactly these connection parameters (the seed\'s Test Connection, then OK).',
+    description:
+      "A PASSED draft test of exactly these connection parameters (the seed's Test Connection, then OK).",
   })
   verifiedByTestId?: string | null;
 }
@@ -122,7 +135,9 @@ export class ConnectionDraftInput {
   heartbeatEnabled!: boolean;
 }
 
-@InputType({ description: 'Every field optional; omitted means unchanged. See PRODUCT.md for the password rule.' })
+@InputType({
+  description: 'Every field optional; omitted means unchanged. See PRODUCT.md for the password rule.',
+})
 export class UpdateDataSourceInput {
   @Field(() => String, { nullable: true })
   identifier?: string | null;

@@ -1,4 +1,15 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
 import { getTest, listTests } from '../../connection-tests/service.js';
 import type { DataSourceView } from '../../datasources/model.js';
 import { reviveView } from '../../datasources/view.js';
@@ -47,7 +58,9 @@ export class DataSourceResolver {
     return toConnection(await ctx.dataSources.list(filter ?? {}, first ?? 20, after));
   }
 
-  @Query(() => [String], { description: 'The regions configured for this deployment (cm_region); empty when none.' })
+  @Query(() => [String], {
+    description: 'The regions configured for this deployment (cm_region); empty when none.',
+  })
   regions(@Ctx() ctx: ApiContext): readonly string[] {
     return ctx.config.regions;
   }
@@ -95,9 +108,16 @@ export class DataSourceResolver {
 
   @Subscription(() => DataSourceEvent, {
     description: 'Events of one data source, or of all when id is omitted.',
-    subscribe: ({ args, context }) => (context as ApiContext).events.subscribe('dataSourceEvents', args.id ?? undefined),
+    subscribe: ({ args, context }) =>
+      (context as ApiContext).events.subscribe(
+        'dataSourceEvents',
+        (args as { id?: string | null }).id ?? undefined,
+      ),
   })
-  dataSourceEvents(@Root() message: DataSourceEventMessage, @Arg('id', () => ID, { nullable: true }) _id?: string | null) {
+  dataSourceEvents(
+    @Root() message: DataSourceEventMessage,
+    @Arg('id', () => ID, { nullable: true }) _id?: string | null,
+  ) {
     return {
       kind: message.kind,
       dataSourceId: message.dataSourceId,

@@ -28,7 +28,9 @@ export class Heartbeat {
   @Field(() => HeartbeatStateEnum)
   state!: string;
 
-  @Field(() => String, { description: "Qualified name of the table written in the data source's database: drc.heartbeat" })
+  @Field(() => String, {
+    description: "Qualified name of the table written in the data source's database: drc.heartbeat",
+  })
   table!: string;
 
   @Field(() => Int)
@@ -64,7 +66,9 @@ export class DataSource {
   @Field(() => DatabaseAttributeEnum)
   databaseAttribute!: string;
 
-  @Field(() => String, { description: 'The primary for PRIMARY and PRIMARY_STANDBY; the standby itself for STANDBY.' })
+  @Field(() => String, {
+    description: 'The primary for PRIMARY and PRIMARY_STANDBY; the standby itself for STANDBY.',
+  })
   host!: string;
 
   @Field(() => Int)
@@ -101,7 +105,9 @@ export class DataSource {
 
   // lastTest and tests are field resolvers (datasource.resolver.ts).
 
-  @Field(() => Int, { description: 'Increments on every change; pass it back as expectedVersion to update safely.' })
+  @Field(() => Int, {
+    description: 'Increments on every change; pass it back as expectedVersion to update safely.',
+  })
   version!: number;
 
   @Field(() => DateTimeScalar)
@@ -154,7 +160,9 @@ export class CreateDataSourcePayload {
   @Field(() => DataSource)
   dataSource!: DataSource;
 
-  @Field(() => ConnectionTest, { description: 'The test enqueued for it, or the passing draft test it was verified by.' })
+  @Field(() => ConnectionTest, {
+    description: 'The test enqueued for it, or the passing draft test it was verified by.',
+  })
   test!: ConnectionTest;
 }
 
