@@ -28,13 +28,16 @@ async function main(): Promise<void> {
   });
   logger.info({ role, env: config.env }, 'data source service started');
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // Ctrl-C under `npm start` delivers the signal twice at once (from the terminal to the process
+      // group, and forwarded by npm); only a signal sent later is a request to stop right now.
+      if (Date.now() - stoppingSince < 1_000) return;
       logger.warn({ signal }, 'second signal: exiting at once');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down');
     const deadline = setTimeout(() => {
       logger.error('shutdown deadline passed: exiting with work unfinished');
