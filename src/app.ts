@@ -1,5 +1,6 @@
 import { createApiServer, type ApiServer } from './api/server.js';
 import type { Config } from './config.js';
+import { createEgressPolicy } from './connection-tests/egress.js';
 import { createDataSourceService } from './datasources/service.js';
 import type { Events, Topics } from './events.js';
 import { ensureDatabase, migrateDatabase, openMetadataStore } from './lib/db.js';
@@ -91,6 +92,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
     const queues = createQueues(producer, config.redisPrefix);
     stack.push(() => queues.close());
     const db = store.db;
+    const enqueueTest = (testId: string) => queues.add('connection-test', { testId }, testId);
     const dataSources = createDataSourceService({
       db,
       secrets,
@@ -98,16 +100,31 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
       logger,
       regions: config.regions,
       heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
+      enqueueTest,
     });
 
     if (role === 'worker' || role === 'all') {
-      const workers = await startWorkers({ config, logger, connection: redis('worker') });
+      const workers = await startWorkers({
+        db,
+        secrets,
+        events,
+        logger,
+        queues,
+        egress: createEgressPolicy(config.targetAllowCidrs, config.targetDenyCidrs),
+        connectTimeoutMs: config.connectTimeoutMs,
+        queryTimeoutMs: config.queryTimeoutMs,
+        testTimeoutMs: config.testTimeoutMs,
+        heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
+        connection: redis('worker'),
+        prefix: config.redisPrefix,
+        concurrency: config.workerConcurrency,
+      });
       stack.push(() => workers.stop());
     }
     let api: ApiServer | undefined;
     if (role === 'api' || role === 'all') {
       api = await createApiServer(
-        { config, db, secrets, events, queues, dataSources, logger },
+        { config, db, secrets, events, queues, dataSources, enqueueTest, logger },
         {
           host: config.host,
           port: config.port,

@@ -1,4 +1,5 @@
 import type { Config, Role } from '../config.js';
+import type { EnqueueTest } from '../connection-tests/service.js';
 import type { DataSourceService } from '../datasources/service.js';
 import type { Events } from '../events.js';
 import type { Database } from '../lib/db.js';
@@ -14,6 +15,7 @@ export interface ApiDeps {
   events: Events;
   queues: Queues;
   dataSources: DataSourceService;
+  enqueueTest: EnqueueTest;
   logger: Logger;
 }
 

@@ -1,16 +1,21 @@
-import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ConnectionSpec } from '../datasources/model.js';
 import { postgresql } from '../datasources/postgresql.js';
+import { specOf } from '../datasources/view.js';
 import { validateConnection, validatePassword } from '../datasources/rules.js';
 import { AppError } from '../errors.js';
 import type { Database } from '../lib/db.js';
 import { checkPageSize, decodeCursor, isUuid, toPage, type Page } from '../lib/pagination.js';
 import { connectionTests, dataSources, type ConnectionTestRow } from '../schema/index.js';
 import type { SecretBox } from '../secrets/secret-box.js';
+import { endpointsOf, pendingChecks } from './model.js';
 
 /** Either the service's pool or an open transaction. */
-type Executor = Pick<Database, 'insert' | 'select' | 'update'>;
+type Executor = Pick<Database, 'insert' | 'select' | 'update' | 'execute'>;
+
+/** Puts a test's job on the queue (BullMQ job id = test id, so adding twice is harmless). */
+export type EnqueueTest = (testId: string) => Promise<void>;
 
 export type ConnectionTestView = Omit<
   ConnectionTestRow,
@@ -22,27 +27,127 @@ export function toTestView(row: ConnectionTestRow): ConnectionTestView {
   return view;
 }
 
+/** The associated data that binds a draft test's password to its row (src/secrets). */
+export const draftPasswordBinding = (id: string) => `connection_tests:${id}:password`;
+
+/** The advisory lock that the queuing transaction holds and the worker waits on (runner.ts). */
+export const testLockKey = (testId: string) => sql`hashtextextended(${testId}, 7302114)`;
+
+/** A PASSED draft test can stand in for a new test of the same parameters this long (PRODUCT.md §2). */
+export const VERIFIED_TEST_MAX_AGE_MS = 10 * 60 * 1000;
+
 /**
- * Records a test of a saved data source, inside the caller's transaction so that a data source and
- * its test are written together or not at all.
- * The worker that runs it arrives with the connection-test issue; enqueueing the job is the one call
- * to add here, after the row exists.
+ * Enqueues a test inside the transaction that recorded it. The transaction holds the test's advisory
+ * lock until it commits, and the worker takes the same lock before reading the test, so a worker
+ * never finds the job before its row. If Redis refuses the job, the transaction rolls back: nothing
+ * is half-written (SERVICE_UNAVAILABLE). If the commit fails after the job was added, the worker
+ * finds no test and drops the job.
  */
-export async function queueTestOfDataSource(tx: Executor, dataSourceId: string): Promise<ConnectionTestRow> {
+async function schedule(tx: Executor, testId: string, enqueue: EnqueueTest): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${testLockKey(testId)})`);
+  await enqueue(testId);
+}
+
+function newTest(spec: ConnectionSpec) {
+  return {
+    id: randomUUID(),
+    status: 'QUEUED' as const,
+    checks: pendingChecks(endpointsOf(spec)),
+    queuedAt: new Date(),
+  };
+}
+
+/** Records and enqueues a test of a saved data source, inside the caller's transaction. */
+export async function queueTestOfDataSource(
+  tx: Executor,
+  dataSource: { id: string } & ConnectionSpec,
+  enqueue: EnqueueTest,
+): Promise<ConnectionTestRow> {
   const [row] = await tx
     .insert(connectionTests)
-    .values({ id: randomUUID(), dataSourceId, status: 'QUEUED', checks: [], queuedAt: new Date() })
+    .values({ ...newTest(dataSource), dataSourceId: dataSource.id })
     .returning();
   if (!row) throw new Error('insert returned no row');
-  await tx.update(dataSources).set({ lastTestId: row.id }).where(eq(dataSources.id, dataSourceId));
+  await tx
+    .update(dataSources)
+    .set({ lastTestId: row.id, connectionStatus: 'TESTING' })
+    .where(eq(dataSources.id, dataSource.id));
+  await schedule(tx, row.id, enqueue);
+  return row;
+}
+
+const sameSpec = (a: ConnectionSpec, b: ConnectionSpec) =>
+  a.type === b.type &&
+  a.databaseAttribute === b.databaseAttribute &&
+  a.host === b.host &&
+  a.port === b.port &&
+  (a.standby?.host ?? null) === (b.standby?.host ?? null) &&
+  (a.standby?.port ?? null) === (b.standby?.port ?? null) &&
+  a.username === b.username &&
+  a.databaseName === b.databaseName &&
+  a.schemaName === b.schemaName &&
+  a.sslMode === b.sslMode &&
+  a.heartbeatEnabled === b.heartbeatEnabled;
+
+/**
+ * The seed's "Test Connection, then OK": a draft test that PASSED less than 10 minutes ago with
+ * exactly these parameters and this password, not yet used by another data source. Locked, so two
+ * creates cannot both use it.
+ */
+export async function findVerifyingTest(
+  tx: Executor,
+  secrets: SecretBox,
+  testId: string,
+  spec: ConnectionSpec,
+  password: string,
+): Promise<ConnectionTestRow | undefined> {
+  if (!isUuid(testId)) return undefined;
+  const [row] = await tx
+    .select()
+    .from(connectionTests)
+    .where(
+      and(
+        eq(connectionTests.id, testId),
+        isNull(connectionTests.dataSourceId),
+        eq(connectionTests.status, 'PASSED'),
+        gt(connectionTests.finishedAt, new Date(Date.now() - VERIFIED_TEST_MAX_AGE_MS)),
+      ),
+    )
+    .for('update');
+  if (!row?.draft || !row.draftPasswordCiphertext || !row.draftPasswordKeyId) return undefined;
+  if (!sameSpec(row.draft as ConnectionSpec, spec)) return undefined;
+  let tested: string;
+  try {
+    tested = secrets.open(
+      { ciphertext: row.draftPasswordCiphertext, keyId: row.draftPasswordKeyId },
+      draftPasswordBinding(row.id),
+    );
+  } catch {
+    return undefined;
+  }
+  const a = Buffer.from(tested);
+  const b = Buffer.from(password);
+  return a.length === b.length && timingSafeEqual(a, b) ? row : undefined;
+}
+
+/** Makes a verifying draft test the first test of the data source created from it. */
+export async function adoptTest(
+  tx: Executor,
+  testId: string,
+  dataSourceId: string,
+): Promise<ConnectionTestRow> {
+  const [row] = await tx
+    .update(connectionTests)
+    // The data source now holds the password; the draft's copy has no further use.
+    .set({ dataSourceId, draftPasswordCiphertext: null, draftPasswordKeyId: null })
+    .where(eq(connectionTests.id, testId))
+    .returning();
+  if (!row) throw new Error('the verifying test disappeared');
   return row;
 }
 
 /** The test still QUEUED or RUNNING for a data source, if any. */
-export async function findOpenTest(
-  db: Executor,
-  dataSourceId: string,
-): Promise<ConnectionTestRow | undefined> {
+async function findOpenTest(db: Executor, dataSourceId: string): Promise<ConnectionTestRow | undefined> {
   const [row] = await db
     .select()
     .from(connectionTests)
@@ -96,12 +201,10 @@ export async function listTests(
   return toPage(rows.map(toTestView), first, (row) => ({ at: row.queuedAt, id: row.id }), count?.n ?? 0);
 }
 
-/** The associated data that binds a draft test's password to its row (src/secrets). */
-export const draftPasswordBinding = (id: string) => `connection_tests:${id}:password`;
-
 export interface TestRequestDeps {
   db: Database;
   secrets: SecretBox;
+  enqueueTest: EnqueueTest;
 }
 
 /**
@@ -122,38 +225,38 @@ export async function requestTest(
   }
 
   if (input.draft) {
-    const { password, ...given } = input.draft;
+    const { password, ...fields } = input.draft;
     const spec: ConnectionSpec = {
-      type: given.type ?? 'POSTGRESQL',
-      databaseAttribute: given.databaseAttribute ?? 'PRIMARY',
-      host: given.host ?? '',
-      port: given.port ?? postgresql.defaultPort,
-      standby: given.standby ?? null,
-      username: given.username ?? '',
-      databaseName: given.databaseName ?? '',
-      schemaName: given.schemaName ?? null,
-      sslMode: given.sslMode ?? 'PREFER',
-      heartbeatEnabled: given.heartbeatEnabled ?? false,
+      type: fields.type ?? 'POSTGRESQL',
+      databaseAttribute: fields.databaseAttribute ?? 'PRIMARY',
+      host: fields.host ?? '',
+      port: fields.port ?? postgresql.defaultPort,
+      standby: fields.standby ?? null,
+      username: fields.username ?? '',
+      databaseName: fields.databaseName ?? '',
+      schemaName: fields.schemaName ?? null,
+      sslMode: fields.sslMode ?? 'PREFER',
+      heartbeatEnabled: fields.heartbeatEnabled ?? false,
     };
     const errors = [...validateConnection(spec), ...validatePassword(password)];
     if (errors.length > 0) throw AppError.badInput(errors.map((e) => ({ ...e, field: `draft.${e.field}` })));
-    const id = randomUUID();
-    const sealed = deps.secrets.seal(password, draftPasswordBinding(id));
-    const [row] = await deps.db
-      .insert(connectionTests)
-      .values({
-        id,
-        dataSourceId: null,
-        status: 'QUEUED',
-        checks: [],
-        draft: spec,
-        draftPasswordCiphertext: sealed.ciphertext,
-        draftPasswordKeyId: sealed.keyId,
-        queuedAt: new Date(),
-      })
-      .returning();
-    if (!row) throw new Error('insert returned no row');
-    return toTestView(row);
+    const test = newTest(spec);
+    const sealed = deps.secrets.seal(password, draftPasswordBinding(test.id));
+    return deps.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(connectionTests)
+        .values({
+          ...test,
+          dataSourceId: null,
+          draft: spec,
+          draftPasswordCiphertext: sealed.ciphertext,
+          draftPasswordKeyId: sealed.keyId,
+        })
+        .returning();
+      if (!row) throw new Error('insert returned no row');
+      await schedule(tx, row.id, deps.enqueueTest);
+      return toTestView(row);
+    });
   }
 
   const dataSourceId = input.dataSourceId ?? '';
@@ -162,13 +265,15 @@ export async function requestTest(
     // The row lock serializes concurrent requests for one data source: the first queues a test,
     // the others find it open and return it.
     const [source] = await tx
-      .select({ id: dataSources.id })
+      .select()
       .from(dataSources)
       .where(eq(dataSources.id, dataSourceId))
       .for('update');
     if (!source) throw AppError.notFound('Data source');
     const open = await findOpenTest(tx, dataSourceId);
     if (open) return toTestView(open);
-    return toTestView(await queueTestOfDataSource(tx, dataSourceId));
+    return toTestView(
+      await queueTestOfDataSource(tx, { ...specOf(source), id: source.id }, deps.enqueueTest),
+    );
   });
 }

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
-import { queueTestOfDataSource, toTestView, type ConnectionTestView } from '../connection-tests/service.js';
+import {
+  adoptTest,
+  findVerifyingTest,
+  queueTestOfDataSource,
+  toTestView,
+  type ConnectionTestView,
+  type EnqueueTest,
+} from '../connection-tests/service.js';
 import { AppError, type FieldError } from '../errors.js';
 import { publishDataSourceEvent, type Events } from '../events.js';
 import { pgErrorOf, type Database } from '../lib/db.js';
@@ -60,6 +67,7 @@ export interface DataSourceServiceDeps {
   logger: Logger;
   regions: readonly string[];
   heartbeatIntervalSeconds: number;
+  enqueueTest: EnqueueTest;
 }
 
 const NULLABLE_FIELDS = new Set<keyof DataSourceSpec>(['region', 'standby', 'schemaName', 'remarks']);
@@ -120,36 +128,40 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
       const now = new Date();
       const { row, test } = await db
         .transaction(async (tx) => {
-          const [inserted] = await tx
-            .insert(dataSources)
-            .values({
-              id,
-              identifier: spec.identifier,
-              type: spec.type,
-              region: spec.region,
-              databaseAttribute: spec.databaseAttribute,
-              host: spec.host,
-              port: spec.port,
-              standbyHost: spec.standby?.host ?? null,
-              standbyPort: spec.standby?.port ?? null,
-              username: spec.username,
-              passwordCiphertext: sealed.ciphertext,
-              passwordKeyId: sealed.keyId,
-              databaseName: spec.databaseName,
-              schemaName: spec.schemaName,
-              remarks: spec.remarks,
-              sslMode: spec.sslMode,
-              heartbeatEnabled: spec.heartbeatEnabled,
-              heartbeatState: spec.heartbeatEnabled ? 'PENDING' : 'DISABLED',
-              connectionStatus: 'UNTESTED',
-              version: 1,
-              createdAt: now,
-              updatedAt: now,
-            })
-            .returning();
-          if (!inserted) throw new Error('insert returned no row');
-          const queued = await queueTestOfDataSource(tx, id);
-          return { row: { ...inserted, lastTestId: queued.id }, test: queued };
+          const verifiedBy = input.verifiedByTestId
+            ? await findVerifyingTest(tx, secrets, input.verifiedByTestId, spec, input.password)
+            : undefined;
+          await tx.insert(dataSources).values({
+            id,
+            identifier: spec.identifier,
+            type: spec.type,
+            region: spec.region,
+            databaseAttribute: spec.databaseAttribute,
+            host: spec.host,
+            port: spec.port,
+            standbyHost: spec.standby?.host ?? null,
+            standbyPort: spec.standby?.port ?? null,
+            username: spec.username,
+            passwordCiphertext: sealed.ciphertext,
+            passwordKeyId: sealed.keyId,
+            databaseName: spec.databaseName,
+            schemaName: spec.schemaName,
+            remarks: spec.remarks,
+            sslMode: spec.sslMode,
+            heartbeatEnabled: spec.heartbeatEnabled,
+            heartbeatState: spec.heartbeatEnabled ? 'PENDING' : 'DISABLED',
+            connectionStatus: verifiedBy ? 'PASSED' : 'UNTESTED',
+            lastTestId: verifiedBy?.id ?? null,
+            version: 1,
+            createdAt: now,
+            updatedAt: now,
+          });
+          const first = verifiedBy
+            ? await adoptTest(tx, verifiedBy.id, id)
+            : await queueTestOfDataSource(tx, { ...spec, id }, deps.enqueueTest);
+          const [saved] = await tx.select().from(dataSources).where(eq(dataSources.id, id));
+          if (!saved) throw new Error('insert returned no row');
+          return { row: saved, test: first };
         })
         .catch((error: unknown) => mapWriteError(error, spec.identifier));
 
@@ -217,7 +229,9 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
             typeof password === 'string' || CONNECTION_FIELDS.some((field) => changedFields.includes(field));
           const sealed =
             typeof password === 'string' ? secrets.seal(password, passwordBinding(id)) : undefined;
-          const test = connectionChanged ? await queueTestOfDataSource(tx, id) : null;
+          const test = connectionChanged
+            ? await queueTestOfDataSource(tx, { ...next, id }, deps.enqueueTest)
+            : null;
           const [updated] = await tx
             .update(dataSources)
             .set({

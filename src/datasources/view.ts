@@ -1,10 +1,9 @@
 import type { DataSourceRow } from '../schema/index.js';
-import { HEARTBEAT_TABLE, type DataSourceView } from './model.js';
+import { HEARTBEAT_TABLE, type DataSourceSpec, type DataSourceView } from './model.js';
 
-/** The public face of a row: everything but the password's ciphertext. */
-export function toView(row: DataSourceRow, heartbeatIntervalSeconds: number): DataSourceView {
+/** A row's parameters, as validated and as tested. */
+export function specOf(row: DataSourceRow): DataSourceSpec {
   return {
-    id: row.id,
     identifier: row.identifier,
     type: row.type,
     region: row.region,
@@ -16,12 +15,20 @@ export function toView(row: DataSourceRow, heartbeatIntervalSeconds: number): Da
         ? { host: row.standbyHost, port: row.standbyPort }
         : null,
     username: row.username,
-    hasPassword: row.passwordCiphertext.length > 0,
     databaseName: row.databaseName,
     schemaName: row.schemaName,
     remarks: row.remarks,
     sslMode: row.sslMode,
     heartbeatEnabled: row.heartbeatEnabled,
+  };
+}
+
+/** The public face of a row: everything but the password's ciphertext. */
+export function toView(row: DataSourceRow, heartbeatIntervalSeconds: number): DataSourceView {
+  return {
+    ...specOf(row),
+    id: row.id,
+    hasPassword: row.passwordCiphertext.length > 0,
     heartbeat: {
       enabled: row.heartbeatEnabled,
       state: row.heartbeatState,

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_NAMES, type QueueName } from '../workers/jobs.js';
+import { jobs, QUEUE_NAMES, type JobName, type Payload, type QueueName } from '../workers/jobs.js';
 
 /**
  * Every BullMQ queue is constructed here and nowhere else, so that the transport (Redis today,
@@ -8,6 +8,8 @@ import { QUEUE_NAMES, type QueueName } from '../workers/jobs.js';
  */
 export interface Queues {
   get(name: QueueName): Queue;
+  /** Adds a job of the catalog; `jobId` makes adding the same job twice a no-op. */
+  add<K extends JobName>(name: K, payload: Payload<K>, jobId: string): Promise<void>;
   stats(): Promise<QueueStats[]>;
   close(): Promise<void>;
 }
@@ -32,6 +34,10 @@ export function createQueues(connection: Redis, prefix: string): Queues {
   };
   return {
     get,
+    async add(name, payload, jobId) {
+      const job = jobs[name];
+      await get(job.queue).add(name, job.payload.parse(payload), { ...job.options, jobId });
+    },
     async stats() {
       return Promise.all(
         QUEUE_NAMES.map(async (name) => {

@@ -1,4 +1,5 @@
-import { index, jsonb, pgTable, text, timestamp, uuid, doublePrecision } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { dataSources } from './data-sources.js';
 import { testStatus } from './enums.js';
 
@@ -43,6 +44,8 @@ export const connectionTests = pgTable(
     /** Null for a draft; a saved data source's history goes with it (cascade). */
     dataSourceId: uuid('data_source_id').references(() => dataSources.id, { onDelete: 'cascade' }),
     status: testStatus('status').notNull(),
+    /** Grows with every persisted change, so that subscribers can drop a message older than what they have. */
+    revision: integer('revision').notNull().default(0),
     checks: jsonb('checks').$type<CheckRecord[]>().notNull(),
     errorCode: text('error_code'),
     message: text('message'),
@@ -56,8 +59,16 @@ export const connectionTests = pgTable(
     startedAt: at('started_at'),
     finishedAt: at('finished_at'),
     durationMs: doublePrecision('duration_ms'),
+    /** How many times a worker started running this test (a crashed worker's test is run again). */
+    attempts: integer('attempts').notNull().default(0),
   },
-  (t) => [index('connection_tests_data_source_idx').on(t.dataSourceId, t.queuedAt.desc(), t.id.desc())],
+  (t) => [
+    index('connection_tests_data_source_idx').on(t.dataSourceId, t.queuedAt.desc(), t.id.desc()),
+    // The reconciler looks for tests that are still open.
+    index('connection_tests_open_idx')
+      .on(t.queuedAt)
+      .where(sql`${t.status} IN ('QUEUED', 'RUNNING')`),
+  ],
 );
 
 export type ConnectionTestRow = typeof connectionTests.$inferSelect;

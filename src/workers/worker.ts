@@ -1,17 +1,85 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import type { RunnerDeps } from '../connection-tests/runner.js';
 import type { Logger } from '../lib/logger.js';
+import type { Queues } from '../lib/queues.js';
+import { connectionTestHandler } from './connection-test.handler.js';
+import { jobs, QUEUE_NAMES, type Handlers, type JobName } from './jobs.js';
+import { reconcileTests } from './test-reconciler.js';
+
+export interface WorkerDeps extends RunnerDeps {
+  logger: Logger;
+  queues: Queues;
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+  /** How often open tests are checked for a lost job (test-reconciler.ts). */
+  reconcileEveryMs?: number;
+}
 
 export interface Workers {
   stop(): Promise<void>;
 }
 
-/**
- * Starts one BullMQ Worker per queue of the job catalog (jobs.ts) with WORKER_CONCURRENCY.
- * The catalog has no jobs yet: the connection-test and heartbeat handlers arrive with their issues,
- * and each registers here through the catalog's handler map.
- */
-export function startWorkers(deps: { config: Config; logger: Logger; connection: Redis }): Promise<Workers> {
-  deps.logger.info({ concurrency: deps.config.workerConcurrency }, 'worker role started');
-  return Promise.resolve({ stop: () => Promise.resolve() });
+/** One BullMQ Worker per queue of the job catalog, each dispatching by job name to its handler. */
+export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
+  const handlers = {
+    'connection-test': connectionTestHandler(deps),
+  } satisfies Handlers;
+
+  const parse = (job: Job) => {
+    const name = job.name as JobName;
+    const definition = jobs[name] as (typeof jobs)[JobName] | undefined;
+    if (!definition) throw new UnrecoverableError(`unknown job ${job.name}`);
+    const payload = definition.payload.safeParse(job.data as unknown);
+    if (!payload.success) throw new UnrecoverableError(`invalid payload for ${job.name}`);
+    return { name, payload: payload.data, handler: handlers[name] };
+  };
+
+  const queues = QUEUE_NAMES.filter((queue) => Object.values(jobs).some((job) => job.queue === queue));
+  const workers = queues.map((queue) => {
+    const worker = new Worker(
+      queue,
+      async (job) => {
+        const { payload, handler } = parse(job);
+        await handler.run(payload, job);
+      },
+      { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency },
+    );
+    worker.on('error', (error) => deps.logger.error({ err: error, queue }, 'worker error'));
+    worker.on('failed', (job, error) => {
+      if (!job) return;
+      const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      deps.logger.warn(
+        { err: error, queue, job: job.name, jobId: job.id, attempt: job.attemptsMade, final },
+        'job failed',
+      );
+      if (!final) return;
+      try {
+        const { payload, handler } = parse(job);
+        handler
+          .exhausted?.(payload)
+          .catch((e: unknown) => deps.logger.error({ err: e, jobId: job.id }, 'could not end the job'));
+      } catch {
+        // An unparsable job has nothing to end.
+      }
+    });
+    return worker;
+  });
+
+  const sweep = () =>
+    reconcileTests(deps).catch((error: unknown) =>
+      deps.logger.warn({ err: error }, 'test reconciliation failed'),
+    );
+  await sweep();
+  const timer = setInterval(() => void sweep(), deps.reconcileEveryMs ?? 15_000);
+  timer.unref();
+  deps.logger.info({ queues, concurrency: deps.concurrency }, 'workers started');
+
+  return {
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(workers.map((worker) => worker.close()));
+    },
+  };
 }

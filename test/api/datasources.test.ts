@@ -69,11 +69,14 @@ describe('createDataSource', () => {
         intervalSeconds: 5,
         lastBeatAt: null,
       },
-      connectionStatus: 'UNTESTED',
+      connectionStatus: 'TESTING',
       version: 1,
     });
     expect(test).toMatchObject({ status: 'QUEUED', dataSourceId: dataSource.id });
     expect(dataSource.lastTest).toEqual({ id: test.id, status: 'QUEUED' });
+    // The job carries the test id and nothing else (no parameters, no password).
+    const job = await h.queue('connection-test').getJob(test.id);
+    expect(job?.data).toEqual({ testId: test.id });
     expect(new Date(dataSource.createdAt).toISOString()).toBe(dataSource.createdAt);
   });
 
@@ -450,10 +453,26 @@ describe('tests and testConnection', () => {
 
   it('reads one test by id', async () => {
     const { test } = await create();
-    const result = await h.gql(`query($id: ID!) { connectionTest(id: $id) { id status checks { name } } }`, {
+    const result = await h.gql<{
+      connectionTest: { status: string; checks: { endpoint: string; name: string; status: string }[] };
+    }>(`query($id: ID!) { connectionTest(id: $id) { id status checks { endpoint name status } } }`, {
       id: test.id,
     });
-    expect(result.data).toEqual({ connectionTest: { id: test.id, status: 'QUEUED', checks: [] } });
+    expect(result.data?.connectionTest.status).toBe('QUEUED');
+    expect(result.data?.connectionTest.checks.map((c) => c.name)).toEqual([
+      'RESOLVE',
+      'CONNECT',
+      'TLS',
+      'AUTHENTICATE',
+      'SERVER',
+      'SCHEMA',
+      'READ_PRIVILEGES',
+      'INCREMENTAL',
+      'HEARTBEAT',
+    ]);
+    expect(new Set(result.data?.connectionTest.checks.map((c) => `${c.endpoint}:${c.status}`))).toEqual(
+      new Set(['PRIMARY:PENDING']),
+    );
   });
 });
 

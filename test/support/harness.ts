@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { Queue } from 'bullmq';
 import { createClient, type Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { inject } from 'vitest';
 import WebSocket from 'ws';
-import { startApp, type App } from '../../src/app.js';
+import { startApp, type App, type ProcessRole } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
+import type { QueueName } from '../../src/workers/jobs.js';
 import { CANARY_PASSWORD, databaseUrl, REDIS_URL } from './env.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -34,6 +36,8 @@ export interface Harness {
     options?: { token?: string | null },
   ): Promise<GraphQLResponse<T>>;
   wsClient(options?: { token?: string | null }): Client;
+  /** A BullMQ queue under this instance's prefix, to look at its jobs. */
+  queue(name: QueueName): Queue;
   /**
    * Subscribes over graphql-ws and resolves once this instance has the subscription in place, so that
    * nothing published afterwards (by any instance) can be missed.
@@ -58,7 +62,7 @@ export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 export const VIEWER_TOKEN = 'viewer-token-0123456789abcdef';
 
 /**
- * One service instance (role `all`) on a database cloned from the migrated template, with its own
+ * One service instance on a database cloned from the migrated template, with its own
  * Redis prefix. Pass `sharedWith` to start a second instance on the same database and Redis prefix.
  */
 export async function startHarness(
@@ -68,6 +72,11 @@ export async function startHarness(
     token?: string | null;
     /** Reach the metadata store through this local port (a TcpProxy) instead of directly. */
     databasePort?: number;
+    /**
+     * `api` (the default) queues connection tests without running them, so API tests see exactly
+     * what the mutations did; `all` also runs the workers.
+     */
+    role?: ProcessRole;
   } = {},
 ): Promise<Harness> {
   const suffix = randomBytes(5).toString('hex');
@@ -103,11 +112,12 @@ export async function startHarness(
       done();
     },
   });
-  const app: App = await startApp(config, 'all', createLogger(config.logLevel, sink));
+  const app: App = await startApp(config, options.role ?? 'api', createLogger(config.logLevel, sink));
   const url = app.url ?? '';
   const wsUrl = app.wsUrl ?? '';
   const pool = new pg.Pool({ connectionString: databaseUrl(databaseName), max: 4 });
   const clients: Client[] = [];
+  const queues = new Map<QueueName, Queue>();
   const defaultToken = options.token === undefined ? ADMIN_TOKEN : options.token;
   const wsClient = (clientOptions?: { token?: string | null }) => {
     const token = clientOptions?.token === undefined ? defaultToken : clientOptions.token;
@@ -144,6 +154,18 @@ export async function startHarness(
       return JSON.parse(text) as never;
     },
     wsClient,
+    queue(name) {
+      let queue = queues.get(name);
+      if (!queue) {
+        const { hostname, port } = new URL(REDIS_URL);
+        queue = new Queue(name, {
+          connection: { host: hostname, port: Number(port) },
+          prefix: config.redisPrefix,
+        });
+        queues.set(name, queue);
+      }
+      return queue;
+    },
     async subscribe(query, variables, subscribeOptions) {
       const target = app.events.started + 1;
       const iterator = wsClient(subscribeOptions).iterate({ query, variables });
@@ -153,6 +175,7 @@ export async function startHarness(
     async stop() {
       for (const client of clients) await client.dispose(); // dispose() is void or a promise
       await app.stop();
+      for (const queue of queues.values()) await queue.close();
       await pool.end();
       if (ownsDatabase) {
         const admin = new pg.Client({ connectionString: databaseUrl('postgres') });

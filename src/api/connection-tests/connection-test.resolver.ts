@@ -29,8 +29,12 @@ async function* testUpdates(ctx: ApiContext, testId: string): AsyncGenerator<Con
     if (!current) throw AppError.notFound('Connection test');
     yield current;
     if (isFinished(current)) return;
+    let revision = current.revision;
     for (let next = await firstChange; !next.done; next = await changes.next()) {
+      // A change published before our read is already in `current`.
+      if (next.value.revision <= revision) continue;
       const test = reviveTest(next.value);
+      revision = test.revision;
       yield test;
       if (isFinished(test)) return;
     }

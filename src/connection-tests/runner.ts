@@ -1,0 +1,318 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { ConnectionSpec } from '../datasources/model.js';
+import { passwordBinding } from '../datasources/service.js';
+import { specOf, toView } from '../datasources/view.js';
+import { publishDataSourceEvent, type Events } from '../events.js';
+import type { Database } from '../lib/db.js';
+import type { Logger } from '../lib/logger.js';
+import {
+  connectionTests,
+  dataSources,
+  type CheckRecord,
+  type ConnectionTestRow,
+  type ServerInfoRecord,
+} from '../schema/index.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { CODE_TEXT, type CodeContext } from './codes.js';
+import type { EgressPolicy } from './egress.js';
+import {
+  endpointsOf,
+  pendingChecks,
+  type CheckName,
+  type ConnectionErrorCode,
+  type TestEndpoint,
+} from './model.js';
+import { probeEndpoint, TargetError, type CheckResult, type Problem, type Step } from './postgresql-probe.js';
+import { draftPasswordBinding, testLockKey, toTestView } from './service.js';
+
+export interface RunnerDeps {
+  db: Database;
+  secrets: SecretBox;
+  events: Events;
+  logger: Logger;
+  egress: EgressPolicy;
+  connectTimeoutMs: number;
+  queryTimeoutMs: number;
+  testTimeoutMs: number;
+  heartbeatIntervalSeconds: number;
+}
+
+type TestState = Omit<ConnectionTestRow, 'draft' | 'draftPasswordCiphertext' | 'draftPasswordKeyId'>;
+
+/** Ends the checks of one endpoint after a FAILED check. */
+class EndpointStopped extends Error {}
+
+/**
+ * Persists and publishes every change of a test, in order, without making the checks wait for the
+ * metadata store: writes form a chain that `flush` awaits at the end. A failed write (the store is
+ * down) is a failure of the service, thrown by `flush` so that the job is retried.
+ */
+class TestRecorder {
+  private chain: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    readonly state: TestState,
+  ) {}
+
+  save(changes: Partial<TestState> = {}): void {
+    Object.assign(this.state, changes, { revision: this.state.revision + 1 });
+    const snapshot = structuredClone(this.state);
+    this.chain = this.chain.then(async () => {
+      if (this.failure) return;
+      try {
+        const { id, ...values } = snapshot;
+        await this.deps.db.update(connectionTests).set(values).where(eq(connectionTests.id, id));
+        this.deps.events.publish('connectionTests', id, snapshot);
+      } catch (error) {
+        this.failure = error instanceof Error ? error : new Error(String(error));
+      }
+    });
+  }
+
+  async flush(): Promise<void> {
+    await this.chain;
+    if (this.failure) throw this.failure;
+  }
+}
+
+/** Reads the test once the transaction that queued it has committed (it holds the test's lock). */
+async function loadTest(db: Database, testId: string): Promise<ConnectionTestRow | undefined> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${testLockKey(testId)})`);
+    const [row] = await tx.select().from(connectionTests).where(eq(connectionTests.id, testId));
+    return row;
+  });
+}
+
+interface Target {
+  spec: ConnectionSpec;
+  password: string;
+}
+
+async function loadTarget(
+  deps: RunnerDeps,
+  test: ConnectionTestRow,
+): Promise<{ spec: ConnectionSpec; password: string | undefined } | undefined> {
+  const open = (ciphertext: string | null, keyId: string | null, boundTo: string) => {
+    try {
+      return ciphertext && keyId ? deps.secrets.open({ ciphertext, keyId }, boundTo) : undefined;
+    } catch {
+      return undefined; // reported as a failed test below, not retried: a wrong key stays wrong
+    }
+  };
+  if (test.dataSourceId === null) {
+    if (!test.draft) return undefined;
+    const password = open(
+      test.draftPasswordCiphertext,
+      test.draftPasswordKeyId,
+      draftPasswordBinding(test.id),
+    );
+    return { spec: test.draft as ConnectionSpec, password };
+  }
+  const [row] = await deps.db.select().from(dataSources).where(eq(dataSources.id, test.dataSourceId));
+  if (!row) return undefined;
+  const spec = specOf(row);
+  return { spec, password: open(row.passwordCiphertext, row.passwordKeyId, passwordBinding(row.id)) };
+}
+
+/** Sets the data source's status if this test is still its latest, and tells subscribers. */
+async function reportToDataSource(deps: RunnerDeps, test: TestState, kind: 'TEST_STARTED' | 'TEST_FINISHED') {
+  if (test.dataSourceId === null) return;
+  const status = kind === 'TEST_STARTED' ? 'TESTING' : test.status === 'PASSED' ? 'PASSED' : 'FAILED';
+  const [row] = await deps.db
+    .update(dataSources)
+    .set({ connectionStatus: status })
+    .where(and(eq(dataSources.id, test.dataSourceId), eq(dataSources.lastTestId, test.id)))
+    .returning();
+  if (row) publishDataSourceEvent(deps.events, kind, row.id, toView(row, deps.heartbeatIntervalSeconds));
+}
+
+function describe(code: ConnectionErrorCode, context: CodeContext, hint?: string, also: Problem[] = []) {
+  const text = CODE_TEXT[code];
+  const others = also.map((problem) => CODE_TEXT[problem.code]);
+  const alsoContext = (problem: Problem) => ({ ...context, detail: problem.detail });
+  return {
+    message: [text.message(context), ...others.map((t, i) => t.message(alsoContext(also[i]!)))].join(' '),
+    hint: [hint ?? text.hint(context), ...others.map((t, i) => t.hint(alsoContext(also[i]!)))].join(' '),
+  };
+}
+
+/** Ends a test that could not be run (its final attempt failed, or it was lost) as FAILED/INTERNAL. */
+export async function failTest(deps: RunnerDeps, testId: string, detail: string): Promise<void> {
+  const context: CodeContext = { host: '', port: 0, username: '', databaseName: '', detail };
+  const [row] = await deps.db
+    .update(connectionTests)
+    .set({
+      status: 'FAILED',
+      errorCode: 'INTERNAL',
+      message: CODE_TEXT.INTERNAL.message(context),
+      finishedAt: new Date(),
+      revision: sql`${connectionTests.revision} + 1`,
+    })
+    .where(and(eq(connectionTests.id, testId), inArray(connectionTests.status, ['QUEUED', 'RUNNING'])))
+    .returning();
+  if (!row) return;
+  const view = toTestView(row);
+  deps.events.publish('connectionTests', row.id, view);
+  await reportToDataSource(deps, view, 'TEST_FINISHED');
+}
+
+/**
+ * Runs one connection test: every check of every endpoint, each transition persisted and published.
+ * Target problems end as a FAILED test (final); only failures of the service itself throw.
+ */
+export async function runConnectionTest(deps: RunnerDeps, testId: string): Promise<void> {
+  const row = await loadTest(deps.db, testId);
+  if (!row || row.status === 'PASSED' || row.status === 'FAILED') return; // deleted, or done by another worker
+  const target = await loadTarget(deps, row);
+  if (!target) return; // the data source was deleted meanwhile (its tests went with it)
+  if (target.password === undefined) {
+    // Not retried: a key that cannot open the password now will not later.
+    await failTest(
+      deps,
+      testId,
+      'the stored password cannot be decrypted with the configured keys; enter it again',
+    );
+    return;
+  }
+  const password = target.password;
+
+  const { draft: _draft, draftPasswordCiphertext: _ciphertext, draftPasswordKeyId: _keyId, ...initial } = row;
+  const recorder = new TestRecorder(deps, initial);
+  const endpoints = endpointsOf(target.spec);
+  const startedAt = new Date();
+  recorder.save({
+    status: 'RUNNING',
+    startedAt,
+    finishedAt: null,
+    attempts: row.attempts + 1,
+    checks: pendingChecks(endpoints),
+    errorCode: null,
+    message: null,
+    server: null,
+    standbyServer: null,
+  });
+  await reportToDataSource(deps, recorder.state, 'TEST_STARTED');
+
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), deps.testTimeoutMs);
+  try {
+    for (const endpoint of endpoints) {
+      await probeOne(deps, recorder, { spec: target.spec, password }, endpoint, deadline.signal);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const checks = recorder.state.checks;
+  const failed = checks.find((check) => check.status === 'FAILED');
+  const warnings = checks.filter((check) => check.status === 'WARNING').length;
+  const finishedAt = new Date();
+  recorder.save({
+    status: failed ? 'FAILED' : 'PASSED',
+    errorCode: failed?.code ?? null,
+    message: failed
+      ? `${failed.endpoint === 'STANDBY' && endpoints.length > 1 ? 'Standby ' : ''}${failed.name} failed: ${failed.message ?? ''}`
+      : warnings > 0
+        ? `Passed with ${warnings} warning(s).`
+        : 'All checks passed.',
+    finishedAt,
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+  });
+  await recorder.flush();
+  await reportToDataSource(deps, recorder.state, 'TEST_FINISHED');
+}
+
+async function probeOne(
+  deps: RunnerDeps,
+  recorder: TestRecorder,
+  target: Target,
+  endpoint: TestEndpoint,
+  signal: AbortSignal,
+): Promise<void> {
+  const { spec } = target;
+  const context: CodeContext = {
+    host: endpoint.host,
+    port: endpoint.port,
+    username: spec.username,
+    databaseName: spec.databaseName,
+    schemaName: spec.schemaName,
+  };
+  const checks = recorder.state.checks;
+  const indexOf = (name: CheckName) =>
+    checks.findIndex((c) => c.endpoint === endpoint.role && c.name === name);
+  const record = (name: CheckName, changes: Partial<CheckRecord>) => {
+    const index = indexOf(name);
+    checks[index] = { ...checks[index]!, ...changes };
+    recorder.save({ checks });
+  };
+
+  const step: Step = async <T>(name: CheckName, run: () => Promise<CheckResult<T>>): Promise<T> => {
+    record(name, { status: 'RUNNING' });
+    const started = performance.now();
+    const durationMs = () => Math.round((performance.now() - started) * 100) / 100;
+    try {
+      if (signal.aborted) throw new TargetError('TIMEOUT', 'the whole test ran out of time');
+      const result = await run();
+      if (result.status === 'WARNING') {
+        const text = describe(result.code, { ...context, detail: result.detail }, result.hint, result.also);
+        record(name, { status: 'WARNING', code: result.code, ...text, durationMs: durationMs() });
+      } else {
+        record(name, { status: result.status, message: result.message, durationMs: durationMs() });
+      }
+      return result.value;
+    } catch (error) {
+      let failure: TargetError;
+      if (error instanceof TargetError) failure = error;
+      else if (signal.aborted) failure = new TargetError('TIMEOUT', 'the whole test ran out of time');
+      else {
+        deps.logger.error(
+          { err: error, check: name, testId: recorder.state.id },
+          'connection test check crashed',
+        );
+        failure = new TargetError('INTERNAL', 'an unexpected error in the check');
+      }
+      const text = describe(failure.code, { ...context, detail: failure.detail }, failure.hint);
+      record(name, { status: 'FAILED', code: failure.code, ...text, durationMs: durationMs() });
+      throw new EndpointStopped();
+    }
+  };
+
+  const found: { server?: ServerInfoRecord } = {};
+  try {
+    await probeEndpoint(
+      {
+        endpoint,
+        username: spec.username,
+        password: target.password,
+        databaseName: spec.databaseName,
+        schemaName: spec.schemaName,
+        sslMode: spec.sslMode,
+        heartbeatEnabled: spec.heartbeatEnabled,
+      },
+      {
+        connectTimeoutMs: deps.connectTimeoutMs,
+        queryTimeoutMs: deps.queryTimeoutMs,
+        egress: deps.egress,
+        signal,
+      },
+      step,
+      found,
+    );
+  } catch (error) {
+    if (!(error instanceof EndpointStopped)) throw error;
+    for (const check of checks) {
+      if (check.endpoint === endpoint.role && check.status === 'PENDING') {
+        Object.assign(check, { status: 'SKIPPED', message: 'Not run: an earlier check failed.' });
+      }
+    }
+    recorder.save({ checks });
+  } finally {
+    const server = found.server ?? null;
+    if (endpoint.role === 'STANDBY' && spec.databaseAttribute === 'PRIMARY_STANDBY')
+      recorder.save({ standbyServer: server });
+    else recorder.save({ server });
+  }
+}

@@ -1,0 +1,537 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { appendFile, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+/**
+ * Throwaway PostgreSQL servers (and a few fake TCP servers) for connection-test integration tests, started
+ * once per run. Everything lives under one fresh temp dir; nothing touches the PostgreSQL on :5432.
+ */
+
+export interface PgTarget {
+  host: string;
+  port: number;
+}
+
+export interface Targets {
+  /** scram-sha-256 on every TCP line, wal_level=logical, ssl off. */
+  scram: PgTarget;
+  /** ssl on (self-signed, CN=localhost); pg_hba only `hostssl ... scram-sha-256`, so plain TCP gets 28000. */
+  tls: PgTarget;
+  /** wal_level=replica, scram-sha-256, ssl off. */
+  replica: PgTarget;
+  /** Streaming hot standby of `scram` (pg_is_in_recovery() is true). */
+  standby: PgTarget;
+  /** Accepts TCP connections and never writes a byte. */
+  silent: PgTarget;
+  /** Nothing listens: connection refused. */
+  closed: PgTarget;
+  /** Answers the first bytes with an HTTP 400 and ends the socket. */
+  notPostgres: PgTarget;
+  /** Answers the first bytes with 'S' (SSL accepted), then 64 bytes of garbage, then destroys the socket. */
+  badTls: PgTarget;
+}
+
+export const SUPERUSER_PASSWORD = 'target-superuser-pw';
+
+type RoleName =
+  | 'postgres'
+  | 'app_full'
+  | 'app_norepl'
+  | 'app_noschema'
+  | 'app_noread'
+  | 'app_partial'
+  | 'app_nocreate'
+  | 'app_limited'
+  | 'hba_rejected';
+
+const rolePassword = (name: string) => ({ password: `${name}-pw` });
+
+/** Every login role on the real targets with its password (role name + '-pw'; postgres: SUPERUSER_PASSWORD). */
+export const ROLES: Record<RoleName, { password: string }> & { [name: string]: { password: string } } = {
+  postgres: { password: SUPERUSER_PASSWORD },
+  app_full: rolePassword('app_full'),
+  app_norepl: rolePassword('app_norepl'),
+  app_noschema: rolePassword('app_noschema'),
+  app_noread: rolePassword('app_noread'),
+  app_partial: rolePassword('app_partial'),
+  app_nocreate: rolePassword('app_nocreate'),
+  app_limited: rolePassword('app_limited'),
+  hba_rejected: rolePassword('hba_rejected'),
+};
+
+const HOST = '127.0.0.1';
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+const OPENSSL = '/usr/bin/openssl';
+const RUNUSER = '/usr/sbin/runuser';
+const AS_ROOT = process.getuid?.() === 0;
+
+/** Runs a command as the `postgres` OS user when we are root (PostgreSQL refuses root), else directly. */
+function runPg(cmd: string, args: string[], cwd: string, timeoutMs = 60_000): Promise<string> {
+  const [file, argv] = AS_ROOT ? [RUNUSER, ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+  return new Promise((resolve, reject) => {
+    execFile(
+      file,
+      argv,
+      { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          const command = [file, ...argv].join(' ');
+          reject(new Error(`${command} failed: ${error.message}\n${stdout}\n${stderr}`.trim()));
+        } else {
+          resolve(stdout);
+        }
+      },
+    );
+  });
+}
+
+/** `n` distinct free loopback ports (all bound at once, then released). */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const server = net.createServer();
+          server.once('error', reject);
+          server.listen(0, HOST, () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  return ports;
+}
+
+interface FakeServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+async function startFake(onConnection: (socket: net.Socket) => void): Promise<FakeServer> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+interface PgServer {
+  name: string;
+  dataDir: string;
+  logFile: string;
+  port: number;
+}
+
+const pgConf = (port: number, socketDir: string, extra: Record<string, string | number>) => {
+  const settings: Record<string, string | number> = {
+    listen_addresses: `'${HOST}'`,
+    port,
+    unix_socket_directories: `'${socketDir}'`,
+    max_connections: 30,
+    shared_buffers: `'16MB'`,
+    fsync: 'off',
+    synchronous_commit: 'off',
+    log_min_messages: 'warning',
+    logging_collector: 'off',
+    ...extra,
+  };
+  const lines = Object.entries(settings).map(([key, value]) => `${key} = ${value}`);
+  return `\n# pg-targets\n${lines.join('\n')}\n`;
+};
+
+const HBA_LOCAL = ['local all all trust', 'local replication all trust'];
+const HBA_SCRAM = [
+  ...HBA_LOCAL,
+  `host all hba_rejected ${HOST}/32 reject`,
+  `host replication all ${HOST}/32 scram-sha-256`,
+  `host all all ${HOST}/32 scram-sha-256`,
+];
+const HBA_TLS = [`hostssl all all ${HOST}/32 scram-sha-256`];
+
+/** Cluster-level setup, run against the `postgres` database once appdb exists. */
+const SETUP_CLUSTER = `
+  CREATE ROLE app_full LOGIN REPLICATION PASSWORD '${ROLES.app_full.password}';
+  CREATE ROLE app_norepl LOGIN PASSWORD '${ROLES.app_norepl.password}';
+  CREATE ROLE app_noschema LOGIN PASSWORD '${ROLES.app_noschema.password}';
+  CREATE ROLE app_noread LOGIN PASSWORD '${ROLES.app_noread.password}';
+  CREATE ROLE app_partial LOGIN PASSWORD '${ROLES.app_partial.password}';
+  CREATE ROLE app_nocreate LOGIN REPLICATION PASSWORD '${ROLES.app_nocreate.password}';
+  CREATE ROLE app_limited LOGIN CONNECTION LIMIT 0 PASSWORD '${ROLES.app_limited.password}';
+  CREATE ROLE hba_rejected LOGIN PASSWORD '${ROLES.hba_rejected.password}';
+  REVOKE ALL ON DATABASE appdb FROM PUBLIC;
+  GRANT CONNECT, CREATE ON DATABASE appdb TO app_full;
+  GRANT CONNECT ON DATABASE appdb TO app_norepl, app_noschema, app_noread, app_partial, app_nocreate, app_limited;
+  REVOKE CREATE ON DATABASE appdb FROM app_nocreate;
+`;
+
+/** Setup inside `appdb`. */
+const SETUP_APPDB = `
+  REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+  CREATE SCHEMA sales;
+  CREATE TABLE sales.orders (id int PRIMARY KEY);
+  CREATE TABLE sales.customers (id int PRIMARY KEY);
+  CREATE SCHEMA empty_schema;
+  GRANT USAGE ON SCHEMA sales, empty_schema TO app_full;
+  GRANT USAGE ON SCHEMA sales TO app_norepl, app_noread, app_partial, app_nocreate;
+  GRANT SELECT ON ALL TABLES IN SCHEMA sales TO app_full, app_norepl, app_nocreate;
+  GRANT SELECT ON sales.orders TO app_partial;
+`;
+
+function superuserConfig(port: number, database: string, ssl: boolean): pg.ClientConfig {
+  return {
+    host: HOST,
+    port,
+    user: 'postgres',
+    password: SUPERUSER_PASSWORD,
+    database,
+    ssl: ssl ? { rejectUnauthorized: false } : false,
+    connectionTimeoutMillis: 10_000,
+  };
+}
+
+async function withClient<T>(config: pg.ClientConfig, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client(config);
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function setupRolesAndDatabases(port: number, ssl: boolean): Promise<void> {
+  await withClient(superuserConfig(port, 'postgres', ssl), async (client) => {
+    // CREATE DATABASE cannot run in the implicit transaction of a multi-statement query.
+    await client.query('CREATE DATABASE appdb OWNER postgres');
+    await client.query(SETUP_CLUSTER);
+  });
+  await withClient(superuserConfig(port, 'appdb', ssl), (client) => client.query(SETUP_APPDB));
+}
+
+async function tail(file: string, lines = 40): Promise<string> {
+  try {
+    const text = await readFile(file, 'utf8');
+    return text.split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startTargets(): Promise<{ targets: Targets; stop: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pg-targets-'));
+  await chmod(dir, 0o777);
+  const socketDir = path.join(dir, 'sockets');
+  await mkdir(socketDir);
+  await chmod(socketDir, 0o777);
+  const pwFile = path.join(dir, 'superuser.pw');
+  await writeFile(pwFile, `${SUPERUSER_PASSWORD}\n`);
+  await chmod(pwFile, 0o644);
+
+  const started: PgServer[] = [];
+  const fakes: FakeServer[] = [];
+  const known: PgServer[] = [];
+
+  const pgCtlStopSync = (server: PgServer) => {
+    const args = ['stop', '-D', server.dataDir, '-m', 'immediate', '-w'];
+    const cmd = path.join(PG_BIN, 'pg_ctl');
+    try {
+      if (AS_ROOT)
+        execFileSync(RUNUSER, ['-u', 'postgres', '--', cmd, ...args], { cwd: os.tmpdir(), stdio: 'ignore' });
+      else execFileSync(cmd, args, { cwd: os.tmpdir(), stdio: 'ignore' });
+    } catch {
+      // best effort
+    }
+  };
+  // If the process dies without calling stop(), do not leave postmasters and data behind.
+  const onExit = () => {
+    for (const server of [...started].reverse()) pgCtlStopSync(server);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
+
+  const stopServer = async (server: PgServer) => {
+    await runPg(path.join(PG_BIN, 'pg_ctl'), ['stop', '-D', server.dataDir, '-m', 'immediate', '-w'], dir);
+    const index = started.indexOf(server);
+    if (index >= 0) started.splice(index, 1);
+  };
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    const errors: unknown[] = [];
+    const standby = started.find((server) => server.name === 'standby');
+    if (standby) await stopServer(standby).catch((error: unknown) => errors.push(error));
+    await Promise.all(
+      [...started].map((server) => stopServer(server).catch((error: unknown) => errors.push(error))),
+    );
+    await Promise.all(fakes.map((fake) => fake.close()));
+    await rm(dir, { recursive: true, force: true }).catch((error: unknown) => errors.push(error));
+    process.off('exit', onExit);
+    if (errors.length > 0) throw new AggregateError(errors, 'pg-targets: stop failed');
+  };
+
+  try {
+    const [scramPort, tlsPort, replicaPort, standbyPort, closedPort] = (await freePorts(5)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const server = (name: string, port: number): PgServer => {
+      const s = { name, dataDir: path.join(dir, name), logFile: path.join(dir, `${name}.log`), port };
+      known.push(s);
+      return s;
+    };
+    const scram = server('scram', scramPort);
+    const tls = server('tls', tlsPort);
+    const replica = server('replica', replicaPort);
+    const standby = server('standby', standbyPort);
+
+    const start = async (s: PgServer) => {
+      // Tracked before pg_ctl returns: a postmaster that came up but missed the -w deadline is stopped too.
+      started.push(s);
+      await runPg(
+        path.join(PG_BIN, 'pg_ctl'),
+        ['start', '-D', s.dataDir, '-l', s.logFile, '-w', '-t', '60'],
+        dir,
+      );
+    };
+
+    const initPrimary = async (
+      s: PgServer,
+      hba: string[],
+      extra: Record<string, string | number>,
+      beforeStart?: () => Promise<void>,
+    ) => {
+      await runPg(
+        path.join(PG_BIN, 'initdb'),
+        [
+          '-D',
+          s.dataDir,
+          '-U',
+          'postgres',
+          '--auth-local=trust',
+          '--auth-host=scram-sha-256',
+          `--pwfile=${pwFile}`,
+          '-E',
+          'UTF8',
+          '--locale=C',
+          '--no-sync',
+        ],
+        dir,
+      );
+      await appendFile(path.join(s.dataDir, 'postgresql.conf'), pgConf(s.port, socketDir, extra));
+      await writeFile(path.join(s.dataDir, 'pg_hba.conf'), `${hba.join('\n')}\n`);
+      if (beforeStart) await beforeStart();
+      await start(s);
+    };
+
+    const makeCertificate = async () => {
+      const key = path.join(tls.dataDir, 'server.key');
+      await runPg(
+        OPENSSL,
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          path.join(tls.dataDir, 'server.crt'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        ],
+        dir,
+      );
+      await chmod(key, 0o600);
+    };
+
+    const replicationSettings = { max_wal_senders: 10, max_replication_slots: 10 };
+    const fake = async (onConnection: (socket: net.Socket) => void) => {
+      const fakeServer = await startFake(onConnection);
+      fakes.push(fakeServer);
+      return fakeServer;
+    };
+    const [fakeSilent, fakeNotPostgres, fakeBadTls] = await Promise.all([
+      fake(() => undefined),
+      fake((socket) => {
+        socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
+      }),
+      fake((socket) => {
+        socket.once('data', () => {
+          socket.write('S');
+          socket.write(randomBytes(64), () => socket.destroy());
+        });
+      }),
+    ]);
+
+    // scram, tls and replica are independent: initdb, configure, start and populate them concurrently
+    // (allSettled: on a failure, let the others finish starting so that stop() catches every postmaster).
+    await settleAll([
+      initPrimary(scram, HBA_SCRAM, { wal_level: 'logical', ssl: 'off', ...replicationSettings }).then(() =>
+        setupRolesAndDatabases(scram.port, false),
+      ),
+      initPrimary(
+        tls,
+        HBA_TLS,
+        {
+          wal_level: 'replica',
+          ssl: 'on',
+          ssl_cert_file: `'server.crt'`,
+          ssl_key_file: `'server.key'`,
+          full_page_writes: 'off',
+        },
+        makeCertificate,
+      ).then(() => setupRolesAndDatabases(tls.port, true)),
+      initPrimary(replica, HBA_SCRAM, {
+        wal_level: 'replica',
+        ssl: 'off',
+        full_page_writes: 'off',
+        ...replicationSettings,
+      }).then(() => setupRolesAndDatabases(replica.port, false)),
+    ]);
+
+    // The standby: a base backup of `scram` (roles and appdb included), on its own port.
+    await runPg(
+      'env',
+      [
+        `PGPASSWORD=${SUPERUSER_PASSWORD}`,
+        path.join(PG_BIN, 'pg_basebackup'),
+        '-D',
+        standby.dataDir,
+        '-h',
+        HOST,
+        '-p',
+        String(scram.port),
+        '-U',
+        'postgres',
+        '-R',
+        '-X',
+        'stream',
+        '--checkpoint=fast',
+        '--no-sync',
+      ],
+      dir,
+    );
+    const conninfo = `host=${HOST} port=${scram.port} user=postgres password=${SUPERUSER_PASSWORD} application_name=standby`;
+    await appendFile(
+      path.join(standby.dataDir, 'postgresql.auto.conf'),
+      `\n# pg-targets\nport = ${standby.port}\nprimary_conninfo = '${conninfo}'\n`,
+    );
+    await start(standby);
+    await waitForStandby(standby.port, scram.port);
+
+    const target = (port: number): PgTarget => ({ host: HOST, port });
+    return {
+      targets: {
+        scram: target(scram.port),
+        tls: target(tls.port),
+        replica: target(replica.port),
+        standby: target(standby.port),
+        silent: target(fakeSilent.port),
+        closed: target(closedPort),
+        notPostgres: target(fakeNotPostgres.port),
+        badTls: target(fakeBadTls.port),
+      },
+      stop,
+    };
+  } catch (error) {
+    const logs = await Promise.all(
+      known.map(async (s) => `--- ${s.name} (${s.logFile}) ---\n${await tail(s.logFile)}`),
+    );
+    await stop().catch(() => undefined);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`pg-targets: startTargets failed: ${message}\n${logs.join('\n')}`, { cause: error });
+  }
+}
+
+/** Like Promise.all, but waits for every promise to settle before rejecting with the first failure. */
+async function settleAll(promises: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(promises);
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+/** Waits until the standby is in recovery, has the roles and appdb, and streams from the primary. */
+async function waitForStandby(standbyPort: number, primaryPort: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let last = 'not checked';
+  while (Date.now() < deadline) {
+    try {
+      const standbyState = await withClient(
+        superuserConfig(standbyPort, 'postgres', false),
+        async (client) => {
+          const result = await client.query<{
+            recovery: boolean;
+            roles: boolean;
+            appdb: boolean;
+            streaming: boolean;
+          }>(
+            `SELECT pg_is_in_recovery() AS recovery,
+                  EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hba_rejected') AS roles,
+                  EXISTS (SELECT 1 FROM pg_database WHERE datname = 'appdb') AS appdb,
+                  EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') AS streaming`,
+          );
+          return result.rows[0];
+        },
+      );
+      const primaryStreaming = await withClient(
+        superuserConfig(primaryPort, 'postgres', false),
+        async (client) => {
+          const result = await client.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_replication WHERE application_name = 'standby' AND state = 'streaming'`,
+          );
+          return (result.rows[0]?.n ?? 0) > 0;
+        },
+      );
+      if (
+        standbyState?.recovery &&
+        standbyState.roles &&
+        standbyState.appdb &&
+        standbyState.streaming &&
+        primaryStreaming
+      ) {
+        return;
+      }
+      last = JSON.stringify({ ...standbyState, primaryStreaming });
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await sleep(100);
+  }
+  throw new Error(`standby not ready after 30s: ${last}`);
+}
