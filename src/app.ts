@@ -118,6 +118,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
         connection: redis('worker'),
         prefix: config.redisPrefix,
         concurrency: config.workerConcurrency,
+        lockMs: config.jobLockMs,
       });
       stack.push(() => workers.stop());
     }

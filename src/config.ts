@@ -58,6 +58,7 @@ const environmentSchema = z
     QUERY_TIMEOUT_MS: milliseconds(5_000),
     TEST_TIMEOUT_MS: milliseconds(30_000),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+    JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
     SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
     TARGET_ALLOW_CIDRS: list.pipe(z.array(cidr)),
     TARGET_DENY_CIDRS: list.pipe(z.array(cidr)),
@@ -98,6 +99,8 @@ export interface Config {
   readonly queryTimeoutMs: number;
   readonly testTimeoutMs: number;
   readonly workerConcurrency: number;
+  /** How long a worker's hold on a job lasts without renewal: a crashed worker's job is re-run after it. */
+  readonly jobLockMs: number;
   readonly shutdownTimeoutMs: number;
   readonly targetAllowCidrs: readonly string[];
   readonly targetDenyCidrs: readonly string[];
@@ -143,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queryTimeoutMs: e.QUERY_TIMEOUT_MS,
     testTimeoutMs: e.TEST_TIMEOUT_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    jobLockMs: e.JOB_LOCK_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     targetAllowCidrs: e.TARGET_ALLOW_CIDRS,
     targetDenyCidrs: e.TARGET_DENY_CIDRS,

@@ -13,6 +13,7 @@ export interface WorkerDeps extends RunnerDeps {
   connection: Redis;
   prefix: string;
   concurrency: number;
+  lockMs: number;
   /** How often open tests are checked for a lost job (test-reconciler.ts). */
   reconcileEveryMs?: number;
 }
@@ -44,7 +45,15 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
         const { payload, handler } = parse(job);
         await handler.run(payload, job);
       },
-      { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency },
+      {
+        connection: deps.connection,
+        prefix: deps.prefix,
+        concurrency: deps.concurrency,
+        // A worker that dies holding a job loses the lock after lockDuration; the stalled-job check
+        // (every stalledInterval) then hands the job to another worker.
+        lockDuration: deps.lockMs,
+        stalledInterval: deps.lockMs,
+      },
     );
     worker.on('error', (error) => deps.logger.error({ err: error, queue }, 'worker error'));
     worker.on('failed', (job, error) => {

@@ -1,0 +1,105 @@
+import { inject } from 'vitest';
+import type { Harness } from './harness.js';
+import { ROLES, type PgTarget } from './pg-targets.js';
+
+export interface CheckData {
+  endpoint: 'PRIMARY' | 'STANDBY';
+  name: string;
+  status: string;
+  code: string | null;
+  message: string | null;
+  hint: string | null;
+  durationMs: number | null;
+}
+
+interface ServerData {
+  version: string;
+  versionNum: number;
+  inRecovery: boolean;
+  walLevel: string | null;
+  readableSchemas: string[] | null;
+}
+
+export interface TestData {
+  id: string;
+  dataSourceId: string | null;
+  status: string;
+  errorCode: string | null;
+  message: string | null;
+  durationMs: number | null;
+  checks: CheckData[];
+  server: ServerData | null;
+  standbyServer: ServerData | null;
+}
+
+const SERVER = 'version versionNum inRecovery walLevel readableSchemas';
+export const TEST_FIELDS = /* GraphQL */ `
+  id dataSourceId status errorCode message durationMs queuedAt startedAt finishedAt
+  checks { endpoint name status code message hint durationMs }
+  server { ${SERVER} } standbyServer { ${SERVER} }
+`;
+
+export const targets = () => inject('targets');
+
+/** A draft for a target: app_full on appdb, plain TCP unless sslMode says otherwise. */
+export function draftFor(target: PgTarget, overrides: Record<string, unknown> = {}) {
+  const username = (overrides.username as string | undefined) ?? 'app_full';
+  return {
+    host: target.host,
+    port: target.port,
+    username,
+    password: ROLES[username]?.password ?? 'no-such-password',
+    databaseName: 'appdb',
+    sslMode: 'DISABLE',
+    ...overrides,
+  };
+}
+
+/**
+ * Follows a test through `connectionTestUpdated` until the server completes the subscription, and
+ * returns every message and the final state.
+ */
+export async function followTest(
+  h: Harness,
+  testId: string,
+  ms = 30_000,
+): Promise<{ messages: TestData[]; final: TestData }> {
+  const iterator = await h.subscribe<{ connectionTestUpdated: TestData }>(
+    `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
+    { id: testId },
+  );
+  const messages: TestData[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`test ${testId} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), timeout]);
+      if (next.done) break;
+      if (next.value.errors) throw new Error(JSON.stringify(next.value.errors));
+      if (next.value.data) messages.push(next.value.data.connectionTestUpdated);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  const final = messages.at(-1);
+  if (!final) throw new Error('no message');
+  return { messages, final };
+}
+
+/** `testConnection` of a draft, followed to its end. */
+export async function runDraft(h: Harness, draft: Record<string, unknown>): Promise<TestData> {
+  const started = await h.gql<{ testConnection: { id: string } }>(
+    `mutation($draft: ConnectionDraftInput!) { testConnection(input: { draft: $draft }) { id } }`,
+    { draft },
+  );
+  if (!started.data) throw new Error(JSON.stringify(started.errors));
+  return (await followTest(h, started.data.testConnection.id)).final;
+}
+
+export const check = (test: TestData, name: string, endpoint: 'PRIMARY' | 'STANDBY' = 'PRIMARY') => {
+  const found = test.checks.find((c) => c.name === name && c.endpoint === endpoint);
+  if (!found) throw new Error(`no ${endpoint} ${name} check`);
+  return found;
+};
