@@ -49,7 +49,14 @@ export function toPublicError(error: unknown, requestId: string, logger: Logger)
   if (error instanceof AppError) return new GraphQLError(error.message, { extensions: extensionsOf(error) });
   if (error instanceof GraphQLError) {
     if (error.originalError && !(error.originalError instanceof GraphQLError)) {
-      return toPublicError(error.originalError, requestId, logger);
+      const mapped = toPublicError(error.originalError, requestId, logger);
+      return new GraphQLError(mapped.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: mapped.extensions,
+      });
     }
     if (typeof error.extensions.code === 'string' && PUBLIC_CODES.has(error.extensions.code)) return error;
   }

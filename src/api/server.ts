@@ -41,6 +41,8 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   wsServer.on('error', (error) => logger.error({ err: error }, 'websocket server error'));
   const roles = new WeakMap<object, Role>();
+  const publicError = (error: GraphQLError) =>
+    formatError(toPublicError(error, randomUUID(), logger).toJSON());
   const wsCleanup = useServer<Record<string, unknown>>(
     {
       schema,
@@ -55,8 +57,11 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
         }
       },
       context: (ctx): ApiContext => ({ ...deps, requestId: randomUUID(), role: roles.get(ctx) ?? 'viewer' }),
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.map((error) => formatError(toPublicError(error, randomUUID(), logger).toJSON())),
+      // Errors reach graphql-ws clients in two ways: as an `error` message (the operation failed to
+      // start) and inside a `next` result (a resolver or subscribe function threw). Both are mapped.
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => publicError(error)),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((error) => publicError(error)) } : undefined,
     },
     wsServer,
   );

@@ -116,6 +116,9 @@ export async function startHarness(
   const url = app.url ?? '';
   const wsUrl = app.wsUrl ?? '';
   const pool = new pg.Pool({ connectionString: databaseUrl(databaseName), max: 4 });
+  // pool.end() does not wait for the server to see the connections go; DROP DATABASE … FORCE may
+  // then terminate one (57P01), which is expected here.
+  pool.on('error', () => undefined);
   const clients: Client[] = [];
   const queues = new Map<QueueName, Queue>();
   const defaultToken = options.token === undefined ? ADMIN_TOKEN : options.token;

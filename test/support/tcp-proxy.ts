@@ -10,12 +10,16 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Listens again on the same port. */
   restore(): Promise<void>;
+  /** New connections are accepted but get no answer until `release` (a target held slow). */
+  hold(): void;
+  release(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
+  let held: net.Socket[] | undefined;
+  const forward = (client: net.Socket) => {
     const upstream = net.connect(targetPort, targetHost);
     for (const socket of [client, upstream]) {
       sockets.add(socket);
@@ -26,6 +30,13 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
       });
     }
     client.pipe(upstream).pipe(client);
+  };
+  const server = net.createServer((client) => {
+    if (!held) return forward(client);
+    sockets.add(client);
+    client.on('error', () => client.destroy());
+    client.on('close', () => sockets.delete(client));
+    held.push(client);
   });
   const listen = (port: number) =>
     new Promise<void>((resolve, reject) => {
@@ -44,6 +55,14 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   };
   return {
     port,
+    hold() {
+      held ??= [];
+    },
+    release() {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const client of waiting) if (!client.destroyed) forward(client);
+    },
     cut,
     restore: () => listen(port),
     close: async () => {

@@ -19,28 +19,39 @@ function reviveTest(json: ConnectionTestView): ConnectionTestView {
   };
 }
 
-/** The test as it stands, then every change, then the end (PRODUCT.md §2). */
-async function* testUpdates(ctx: ApiContext, testId: string): AsyncGenerator<ConnectionTestView> {
-  // Listen before reading, so that a change between the read and the subscription is not lost.
+/**
+ * The test as it stands, then every change, then the end (PRODUCT.md §2). It listens before it reads,
+ * so that a change between the read and the subscription is not lost; an unknown test is refused
+ * before the stream starts (a NOT_FOUND error, not an empty stream).
+ */
+async function testUpdates(ctx: ApiContext, testId: string): Promise<AsyncIterable<ConnectionTestView>> {
   const changes = ctx.events.subscribe('connectionTests', testId);
   const firstChange = changes.next();
-  try {
-    const current = await getTest(ctx.db, testId);
-    if (!current) throw AppError.notFound('Connection test');
-    yield current;
-    if (isFinished(current)) return;
-    let revision = current.revision;
-    for (let next = await firstChange; !next.done; next = await changes.next()) {
-      // A change published before our read is already in `current`.
-      if (next.value.revision <= revision) continue;
-      const test = reviveTest(next.value);
-      revision = test.revision;
-      yield test;
-      if (isFinished(test)) return;
-    }
-  } finally {
+  const current = await getTest(ctx.db, testId).catch(async (error: unknown) => {
     await changes.return?.();
+    throw error;
+  });
+  if (!current) {
+    await changes.return?.();
+    throw AppError.notFound('Connection test');
   }
+  return (async function* () {
+    try {
+      yield current;
+      if (isFinished(current)) return;
+      let revision = current.revision;
+      for (let next = await firstChange; !next.done; next = await changes.next()) {
+        // A change published before our read is already in `current`.
+        if (next.value.revision <= revision) continue;
+        const test = reviveTest(next.value);
+        revision = test.revision;
+        yield test;
+        if (isFinished(test)) return;
+      }
+    } finally {
+      await changes.return?.();
+    }
+  })();
 }
 
 @Resolver(() => ConnectionTest)

@@ -1,0 +1,385 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  draftFor,
+  followTest,
+  runDraft,
+  targets,
+  TEST_FIELDS,
+  type TestData,
+} from '../support/connection-tests.js';
+import { count } from '../support/db.js';
+import { CANARY_PASSWORD, REDIS_URL } from '../support/env.js';
+import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { spawnService } from '../support/service-process.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
+
+// The life of a connection test through GraphQL, BullMQ and the workers. `api` queues tests without
+// running them, so a test can subscribe before a worker (started when the test wants) picks them up.
+
+let api: Harness;
+beforeAll(async () => {
+  api = await startHarness({ role: 'api', env: { JOB_LOCK_MS: '2000' } });
+});
+afterAll(async () => {
+  await api.stop();
+});
+
+const startWorker = () => startHarness({ sharedWith: api, role: 'worker', env: { JOB_LOCK_MS: '2000' } });
+
+async function createFor(target: { host: string; port: number }, overrides: Record<string, unknown> = {}) {
+  const result = await api.gql<{ createDataSource: { dataSource: { id: string }; test: { id: string } } }>(
+    CREATE_DATA_SOURCE,
+    { input: dataSourceInput({ ...draftFor(target), ...overrides }) },
+  );
+  if (!result.data) throw new Error(JSON.stringify(result.errors));
+  return { id: result.data.createDataSource.dataSource.id, testId: result.data.createDataSource.test.id };
+}
+
+/** Each (check, status) a subscriber saw change, in the order it saw them. */
+function transitions(messages: TestData[]): string[] {
+  const seen: string[] = [];
+  const last = new Map<string, string>();
+  for (const message of messages) {
+    for (const c of message.checks) {
+      const key = `${c.endpoint}:${c.name}`;
+      if (last.get(key) !== c.status) seen.push(`${c.name}:${c.status}`);
+      last.set(key, c.status);
+    }
+  }
+  return seen;
+}
+
+describe('a test followed live', () => {
+  it('shows every check go RUNNING then done, in order, then completes; the data source follows', async () => {
+    const { id, testId } = await createFor(targets().scram);
+    const events = await api.subscribe<{
+      dataSourceEvents: { kind: string; dataSource: { connectionStatus: string } };
+    }>(`subscription($id: ID) { dataSourceEvents(id: $id) { kind dataSource { connectionStatus } } }`, {
+      id,
+    });
+    const following = followTest(api, testId);
+    const worker = await startWorker();
+    try {
+      const { messages, final } = await following;
+      expect(messages[0]).toMatchObject({ status: 'QUEUED' });
+      expect(messages[0]?.checks.every((c) => c.status === 'PENDING')).toBe(true);
+      expect(messages.map((m) => m.status).filter((s, i, all) => s !== all[i - 1])).toEqual([
+        'QUEUED',
+        'RUNNING',
+        'PASSED',
+      ]);
+      expect(transitions(messages)).toEqual([
+        'RESOLVE:PENDING',
+        'CONNECT:PENDING',
+        'TLS:PENDING',
+        'AUTHENTICATE:PENDING',
+        'SERVER:PENDING',
+        'SCHEMA:PENDING',
+        'READ_PRIVILEGES:PENDING',
+        'INCREMENTAL:PENDING',
+        'HEARTBEAT:PENDING',
+        'RESOLVE:RUNNING',
+        'RESOLVE:PASSED',
+        'CONNECT:RUNNING',
+        'CONNECT:PASSED',
+        'TLS:RUNNING',
+        'TLS:SKIPPED',
+        'AUTHENTICATE:RUNNING',
+        'AUTHENTICATE:PASSED',
+        'SERVER:RUNNING',
+        'SERVER:PASSED',
+        'SCHEMA:RUNNING',
+        'SCHEMA:PASSED',
+        'READ_PRIVILEGES:RUNNING',
+        'READ_PRIVILEGES:PASSED',
+        'INCREMENTAL:RUNNING',
+        'INCREMENTAL:PASSED',
+        'HEARTBEAT:RUNNING',
+        'HEARTBEAT:SKIPPED',
+      ]);
+      expect(final).toMatchObject({ status: 'PASSED', dataSourceId: id });
+
+      const kinds: string[] = [];
+      for await (const event of events) {
+        kinds.push(
+          `${event.data?.dataSourceEvents.kind}:${event.data?.dataSourceEvents.dataSource.connectionStatus}`,
+        );
+        if (kinds.length === 2) break;
+      }
+      expect(kinds).toEqual(['TEST_STARTED:TESTING', 'TEST_FINISHED:PASSED']);
+      const now = await api.gql<{
+        dataSource: { connectionStatus: string; lastTest: { id: string; status: string } };
+      }>(`query($id: ID) { dataSource(id: $id) { connectionStatus lastTest { id status } } }`, { id });
+      expect(now.data?.dataSource).toEqual({
+        connectionStatus: 'PASSED',
+        lastTest: { id: testId, status: 'PASSED' },
+      });
+
+      // A subscriber that arrives after the end gets the final state at once, and the end.
+      const late = await followTest(api, testId);
+      expect(late.messages).toHaveLength(1);
+      expect(late.final).toEqual(final);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('answers NOT_FOUND to a subscription of an unknown test', async () => {
+    const iterator = api.wsClient().iterate({
+      query: `subscription { connectionTestUpdated(testId: "0e9c7e55-0000-4000-8000-000000000000") { id } }`,
+    });
+    const first = await iterator.next();
+    expect(first.value).toEqual({
+      errors: [
+        expect.objectContaining({ message: 'Connection test not found', extensions: { code: 'NOT_FOUND' } }),
+      ],
+    });
+    expect((await iterator.next()).done).toBe(true);
+  });
+});
+
+describe('one test at a time per data source', () => {
+  it('gives twenty parallel testConnection calls one test and one job', async () => {
+    const { id, testId } = await createFor(targets().scram);
+    const worker = await startWorker();
+    await followTest(api, testId);
+    await worker.stop();
+
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        api.gql<{ testConnection: { id: string; status: string } }>(
+          `mutation($id: ID) { testConnection(input: { dataSourceId: $id }) { id status } }`,
+          { id },
+        ),
+      ),
+    );
+    const ids = new Set(results.map((r) => r.data?.testConnection.id));
+    expect(ids.size).toBe(1);
+    const [newTestId] = [...ids];
+    expect(newTestId).not.toBe(testId);
+    expect(await count(api.pool, 'connection_tests WHERE data_source_id = $1', [id])).toBe(2);
+    const waiting = await api
+      .queue('connection-test')
+      .getJobs(['waiting', 'prioritized', 'active', 'delayed']);
+    expect(
+      waiting.filter((job) => job.data && (job.data as { testId: string }).testId === newTestId),
+    ).toHaveLength(1);
+    expect(waiting.filter((job) => (job.data as { testId: string }).testId !== newTestId)).toHaveLength(0);
+
+    const again = await startWorker();
+    try {
+      expect((await followTest(api, newTestId!)).final.status).toBe('PASSED');
+    } finally {
+      await again.stop();
+    }
+  });
+});
+
+describe('the seed flow: Test Connection, then OK', () => {
+  it('saves a data source verified by a fresh PASSED draft test without testing again', async () => {
+    const worker = await startWorker();
+    try {
+      const draft = draftFor(targets().scram);
+      const tested = await runDraft(api, draft);
+      expect(tested.status).toBe('PASSED');
+      const jobs = async () =>
+        Object.values(await api.queue('connection-test').getJobCounts()).reduce((a, b) => a + b, 0);
+      const jobsBefore = await jobs();
+
+      const created = await api.gql<{
+        createDataSource: {
+          dataSource: { id: string; connectionStatus: string; lastTest: { id: string } };
+          test: TestData;
+        };
+      }>(
+        `mutation($input: CreateDataSourceInput!) { createDataSource(input: $input) {
+           dataSource { id connectionStatus lastTest { id } } test { ${TEST_FIELDS} } } }`,
+        { input: { ...draft, identifier: 'verified-by-draft', verifiedByTestId: tested.id } },
+      );
+      const payload = created.data!.createDataSource;
+      expect(payload.dataSource.connectionStatus).toBe('PASSED');
+      expect(payload.test).toMatchObject({
+        id: tested.id,
+        status: 'PASSED',
+        dataSourceId: payload.dataSource.id,
+      });
+      expect(payload.dataSource.lastTest.id).toBe(tested.id);
+      expect(
+        await count(api.pool, 'connection_tests WHERE data_source_id = $1', [payload.dataSource.id]),
+      ).toBe(1);
+      expect(await jobs()).toBe(jobsBefore);
+
+      // The same test cannot verify a second data source.
+      const reuse = await api.gql<{
+        createDataSource: { dataSource: { connectionStatus: string }; test: { id: string } };
+      }>(CREATE_DATA_SOURCE, {
+        input: { ...draft, identifier: 'reused-draft', verifiedByTestId: tested.id },
+      });
+      expect(reuse.data?.createDataSource.test.id).not.toBe(tested.id);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('tests again when the password or a parameter differs from the draft test', async () => {
+    const worker = await startWorker();
+    try {
+      const draft = draftFor(targets().scram);
+      const tested = await runDraft(api, draft);
+      for (const change of [{ password: `${CANARY_PASSWORD}-other` }, { schemaName: 'sales' }]) {
+        const created = await api.gql<{
+          createDataSource: { dataSource: { connectionStatus: string }; test: { id: string } };
+        }>(CREATE_DATA_SOURCE, {
+          input: {
+            ...draft,
+            ...change,
+            identifier: `changed-${Object.keys(change)[0]}`,
+            verifiedByTestId: tested.id,
+          },
+        });
+        expect(created.data?.createDataSource.test.id).not.toBe(tested.id);
+        expect(created.data?.createDataSource.dataSource.connectionStatus).toBe('TESTING');
+      }
+    } finally {
+      await worker.stop();
+    }
+  });
+});
+
+describe('a worker killed during a test', () => {
+  it('leaves the test to another worker, which completes it', async () => {
+    const held = await startTcpProxy(targets().scram.port);
+    held.hold();
+    const { testId } = await createFor({ host: '127.0.0.1', port: held.port });
+    const doomed = spawnService('worker', {
+      NODE_ENV: 'test',
+      DATABASE_URL: api.config.databaseUrl,
+      REDIS_URL: api.config.redisUrl,
+      REDIS_PREFIX: api.config.redisPrefix,
+      SECRET_KEY: api.config.secretKey ?? '',
+      JOB_LOCK_MS: '2000',
+      CONNECT_TIMEOUT_MS: '60000',
+      TEST_TIMEOUT_MS: '60000',
+    });
+    const live = await api.subscribe<{ connectionTestUpdated: TestData }>(
+      `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
+      { id: testId },
+    );
+    try {
+      // Wait until the first worker is stuck logging in to the held target.
+      for await (const message of live) {
+        const authenticate = message.data?.connectionTestUpdated.checks.find(
+          (c) => c.name === 'AUTHENTICATE',
+        );
+        if (authenticate?.status === 'RUNNING') break;
+      }
+      doomed.child.kill('SIGKILL');
+      await doomed.exited;
+      held.release();
+
+      const rescuer = await startWorker();
+      try {
+        const { final } = await followTest(api, testId);
+        expect(final.status).toBe('PASSED');
+        const attempts = await count(api.pool, 'connection_tests WHERE id = $1 AND attempts = 2', [testId]);
+        expect(attempts).toBe(1);
+      } finally {
+        await rescuer.stop();
+      }
+    } finally {
+      doomed.child.kill('SIGKILL');
+      await held.close();
+    }
+  });
+});
+
+describe('secrets in Redis', () => {
+  it('are never there: jobs carry the test id only', async () => {
+    const draft = draftFor(targets().scram, { password: CANARY_PASSWORD });
+    const started = await api.gql<{ testConnection: { id: string } }>(
+      `mutation($draft: ConnectionDraftInput!) { testConnection(input: { draft: $draft }) { id } }`,
+      { draft },
+    );
+    const testId = started.data!.testConnection.id;
+    const job = await api.queue('connection-test').getJob(testId);
+    expect(job?.data).toEqual({ testId });
+
+    const redis = new Redis(REDIS_URL);
+    try {
+      const keys = await redis.keys(`${api.config.redisPrefix}:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) {
+        expect(key).not.toContain(CANARY_PASSWORD);
+        const type = await redis.type(key);
+        const dump =
+          type === 'hash'
+            ? await redis.hgetall(key)
+            : type === 'string'
+              ? await redis.get(key)
+              : type === 'list'
+                ? await redis.lrange(key, 0, -1)
+                : type === 'zset'
+                  ? await redis.zrange(key, 0, -1)
+                  : type === 'stream'
+                    ? await redis.xrange(key, '-', '+')
+                    : type === 'set'
+                      ? await redis.smembers(key)
+                      : null;
+        expect(JSON.stringify(dump)).not.toContain(CANARY_PASSWORD);
+      }
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('failures', () => {
+  it('of the target are final: the job completes once, with no retry', async () => {
+    const worker = await startWorker();
+    try {
+      const test = await runDraft(api, draftFor(targets().closed));
+      expect(test.errorCode).toBe('CONNECTION_REFUSED');
+      const job = await api.queue('connection-test').getJob(test.id);
+      expect(await job?.getState()).toBe('completed');
+      expect(job?.attemptsMade).toBe(1); // this attempt and no other
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('of the service are retried with backoff: the metadata store lost mid-test', async () => {
+    const store = await startTcpProxy(5432);
+    const held = await startTcpProxy(targets().scram.port);
+    held.hold();
+    const { testId } = await createFor({ host: '127.0.0.1', port: held.port });
+    const worker = await startHarness({ sharedWith: api, role: 'worker', databasePort: store.port });
+    try {
+      const live = await api.subscribe<{ connectionTestUpdated: TestData }>(
+        `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
+        { id: testId },
+      );
+      for await (const message of live) {
+        if (
+          message.data?.connectionTestUpdated.checks.find((c) => c.name === 'AUTHENTICATE')?.status ===
+          'RUNNING'
+        )
+          break;
+      }
+      await store.cut(); // the worker can no longer record the test...
+      held.release(); // ...which now runs to its end
+      const job = await api.queue('connection-test').getJob(testId);
+      // The attempt failed on the metadata store, and BullMQ holds the job back for its retry.
+      await expect.poll(() => job?.getState(), { timeout: 15_000, interval: 20 }).toBe('delayed');
+      await store.restore();
+      const { final } = await followTest(api, testId);
+      expect(final.status).toBe('PASSED');
+      expect(await count(api.pool, 'connection_tests WHERE id = $1 AND attempts = 2', [testId])).toBe(1);
+    } finally {
+      await worker.stop();
+      await store.close();
+      await held.close();
+    }
+  });
+});
