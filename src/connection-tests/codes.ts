@@ -57,7 +57,7 @@ export const CODE_TEXT: Record<ConnectionErrorCode, CodeText> = {
   TLS_NOT_SUPPORTED: {
     message: (c) => `The server at ${at(c)} does not offer TLS${c.detail ? `; ${c.detail}` : ''}.`,
     hint: () =>
-      'Enable ssl = on on the server (with a certificate), or choose sslMode PREFER or DISABLE to allow an unencrypted connection.',
+      'Enable ssl = on on the server (with a certificate) to encrypt the connection; only sslMode PREFER or DISABLE accept an unencrypted one.',
   },
   TLS_REQUIRED_BY_SERVER: {
     message: (c) => `The server at ${at(c)} accepts only TLS connections, and sslMode is DISABLE.`,
