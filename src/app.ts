@@ -115,6 +115,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
         queryTimeoutMs: config.queryTimeoutMs,
         testTimeoutMs: config.testTimeoutMs,
         heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
+        applicationName: `data-source-service ${config.redisPrefix}`.slice(0, 63),
         connection: redis('worker'),
         prefix: config.redisPrefix,
         concurrency: config.workerConcurrency,

@@ -27,6 +27,8 @@ export interface ProbeLimits {
   egress: EgressPolicy;
   /** Aborted when the whole test runs out of time: every socket is destroyed at once. */
   signal: AbortSignal;
+  /** What the target's pg_stat_activity shows for our sessions. */
+  applicationName: string;
 }
 
 /**
@@ -536,7 +538,7 @@ async function logIn(
     ssl: false, // already negotiated above, or DISABLE
     stream: () => preconnected(stream),
     statement_timeout: limits.queryTimeoutMs,
-    application_name: 'data-source-service connection test',
+    application_name: limits.applicationName,
   });
   client.on('error', () => undefined);
   try {

@@ -35,6 +35,8 @@ export interface RunnerDeps {
   queryTimeoutMs: number;
   testTimeoutMs: number;
   heartbeatIntervalSeconds: number;
+  /** Shown in the target's pg_stat_activity, so that a DBA can tell our sessions. */
+  applicationName: string;
 }
 
 type TestState = Omit<ConnectionTestRow, 'draft' | 'draftPasswordCiphertext' | 'draftPasswordKeyId'>;
@@ -297,6 +299,7 @@ async function probeOne(
         queryTimeoutMs: deps.queryTimeoutMs,
         egress: deps.egress,
         signal,
+        applicationName: deps.applicationName,
       },
       step,
       found,

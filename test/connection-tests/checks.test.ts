@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { check, draftFor, runDraft, targets, type TestData } from '../support/connection-tests.js';
+import {
+  check,
+  draftFor,
+  runDraft,
+  sessionsOnTargets,
+  targets,
+  type TestData,
+} from '../support/connection-tests.js';
 import { CANARY_PASSWORD } from '../support/env.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -301,4 +308,9 @@ describe('limits and policy from configuration', () => {
     const test = await runDraft(strict, draftFor({ host: '127.0.0.2', port: targets().scram.port }));
     failedAt(test, 'RESOLVE', 'TARGET_NOT_ALLOWED');
   });
+});
+
+it('leaves no connection open on the targets once its tests are over', async () => {
+  // Sessions end a moment after the socket closes on our side: wait for the server to see them go.
+  await expect.poll(() => sessionsOnTargets(h), { timeout: 5_000 }).toBe(0);
 });

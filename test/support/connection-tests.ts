@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { inject } from 'vitest';
 import type { Harness } from './harness.js';
 import { ROLES, type PgTarget } from './pg-targets.js';
@@ -103,3 +104,26 @@ export const check = (test: TestData, name: string, endpoint: 'PRIMARY' | 'STAND
   if (!found) throw new Error(`no ${endpoint} ${name} check`);
   return found;
 };
+
+/** Sessions the service (by its application_name, which names its Redis prefix) holds on the real targets. */
+export async function sessionsOnTargets(h: Harness): Promise<number> {
+  let total = 0;
+  const all = targets();
+  for (const target of [all.scram, all.tls, all.replica, all.standby]) {
+    const client = new pg.Client({
+      ...target,
+      user: 'postgres',
+      password: ROLES.postgres.password,
+      database: 'postgres',
+      ssl: target === all.tls ? { rejectUnauthorized: false } : false,
+    });
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1',
+      [`data-source-service ${h.config.redisPrefix}`],
+    );
+    await client.end();
+    total += rows[0]?.n ?? 0;
+  }
+  return total;
+}
