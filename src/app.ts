@@ -9,6 +9,7 @@ import { createEventBus } from './lib/pubsub.js';
 import { createQueues } from './lib/queues.js';
 import { closeRedis, createRedis, waitUntilReady } from './lib/redis.js';
 import { loadSecretBox } from './secrets/secret-box.js';
+import { beatSchedulerId } from './workers/heartbeat.handlers.js';
 import { startWorkers } from './workers/worker.js';
 
 export type ProcessRole = 'api' | 'worker' | 'all';
@@ -101,6 +102,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
       regions: config.regions,
       heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
       enqueueTest,
+      stopHeartbeat: (id) => queues.stopRepeating('heartbeat-beat', beatSchedulerId(id)),
     });
 
     if (role === 'worker' || role === 'all') {
@@ -120,6 +122,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
         prefix: config.redisPrefix,
         concurrency: config.workerConcurrency,
         lockMs: config.jobLockMs,
+        maxHeartbeatSessions: config.heartbeatMaxSessions,
       });
       stack.push(() => workers.stop());
     }

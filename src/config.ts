@@ -58,6 +58,7 @@ const environmentSchema = z
     QUERY_TIMEOUT_MS: milliseconds(5_000),
     TEST_TIMEOUT_MS: milliseconds(30_000),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+    HEARTBEAT_MAX_SESSIONS: z.coerce.number().int().min(1).max(10_000).default(100),
     JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
     SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
     TARGET_ALLOW_CIDRS: list.pipe(z.array(cidr)),
@@ -95,6 +96,8 @@ export interface Config {
   readonly apiTokens: ReadonlyMap<string, Role>;
   readonly regions: readonly string[];
   readonly heartbeatIntervalSeconds: number;
+  /** Data sources whose heartbeat connections one worker keeps open. */
+  readonly heartbeatMaxSessions: number;
   readonly connectTimeoutMs: number;
   readonly queryTimeoutMs: number;
   readonly testTimeoutMs: number;
@@ -142,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ),
     regions: [...new Set(e.REGIONS)],
     heartbeatIntervalSeconds: e.HEARTBEAT_INTERVAL_SECONDS,
+    heartbeatMaxSessions: e.HEARTBEAT_MAX_SESSIONS,
     connectTimeoutMs: e.CONNECT_TIMEOUT_MS,
     queryTimeoutMs: e.QUERY_TIMEOUT_MS,
     testTimeoutMs: e.TEST_TIMEOUT_MS,

@@ -600,3 +600,27 @@ function boundedQuery(client: pg.Client, ms: number): Query {
     }
   };
 }
+
+/**
+ * A session on a data source outside a test (the heartbeat): the same resolution, egress policy,
+ * TLS and login as the checks, without recording them. Throws TargetError.
+ */
+export async function openSession(params: ProbeParams, limits: ProbeLimits): Promise<pg.Client> {
+  const { value: address } = await resolveHost(params.endpoint.host, limits);
+  const socket = await openTcp(address, params.endpoint.port, limits);
+  try {
+    const stream =
+      params.sslMode === 'DISABLE'
+        ? socket
+        : (await negotiateTls(socket, params.endpoint.host, params.sslMode, limits)).value;
+    return await logIn(stream, address, params, limits);
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+}
+
+/** Runs a query with the probe's bounds (client-side timeout, SQLSTATE mapping). */
+export function queryWithin(client: pg.Client, ms: number) {
+  return boundedQuery(client, ms);
+}

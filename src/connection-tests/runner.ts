@@ -10,6 +10,7 @@ import {
   dataSources,
   type CheckRecord,
   type ConnectionTestRow,
+  type DataSourceRow,
   type ServerInfoRecord,
 } from '../schema/index.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -37,9 +38,11 @@ export interface RunnerDeps {
   heartbeatIntervalSeconds: number;
   /** Shown in the target's pg_stat_activity, so that a DBA can tell our sessions. */
   applicationName: string;
+  /** What follows a finished test of a saved data source (the heartbeat's install). */
+  afterDataSourceTest?: (dataSource: DataSourceRow, test: TestState) => Promise<void>;
 }
 
-type TestState = Omit<ConnectionTestRow, 'draft' | 'draftPasswordCiphertext' | 'draftPasswordKeyId'>;
+export type TestState = Omit<ConnectionTestRow, 'draft' | 'draftPasswordCiphertext' | 'draftPasswordKeyId'>;
 
 /** Ends the checks of one endpoint after a FAILED check. */
 class EndpointStopped extends Error {}
@@ -128,7 +131,9 @@ async function reportToDataSource(deps: RunnerDeps, test: TestState, kind: 'TEST
     .set({ connectionStatus: status })
     .where(and(eq(dataSources.id, test.dataSourceId), eq(dataSources.lastTestId, test.id)))
     .returning();
-  if (row) publishDataSourceEvent(deps.events, kind, row.id, toView(row, deps.heartbeatIntervalSeconds));
+  if (!row) return;
+  publishDataSourceEvent(deps.events, kind, row.id, toView(row, deps.heartbeatIntervalSeconds));
+  if (kind === 'TEST_FINISHED') await deps.afterDataSourceTest?.(row, test);
 }
 
 function describe(code: ConnectionErrorCode, context: CodeContext, hint?: string, also: Problem[] = []) {

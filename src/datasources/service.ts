@@ -68,6 +68,8 @@ export interface DataSourceServiceDeps {
   regions: readonly string[];
   heartbeatIntervalSeconds: number;
   enqueueTest: EnqueueTest;
+  /** Removes a data source's beat scheduler (its beats also stop by themselves: heartbeat.ts). */
+  stopHeartbeat: (dataSourceId: string) => Promise<void>;
 }
 
 const NULLABLE_FIELDS = new Set<keyof DataSourceSpec>(['region', 'standby', 'schemaName', 'remarks']);
@@ -77,6 +79,11 @@ export const passwordBinding = (id: string) => `data_sources:${id}:password`;
 
 export function createDataSourceService(deps: DataSourceServiceDeps) {
   const { db, secrets, events, regions } = deps;
+  /** Best effort: the metadata store already says the beats stop, and the beat job obeys it. */
+  const stopHeartbeat = (dataSourceId: string) =>
+    deps.stopHeartbeat(dataSourceId).catch((error: unknown) => {
+      deps.logger.warn({ err: error, dataSourceId }, 'beat scheduler not removed; the next beat removes it');
+    });
   const view = (row: DataSourceRow) => toView(row, deps.heartbeatIntervalSeconds);
 
   function rejectIfInvalid(errors: FieldError[]) {
@@ -222,13 +229,21 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
               [{ field: 'password', message: `is required when ${retargeted.join(', ')} change` }],
             );
           }
-          if (changedFields.length === 0 && typeof password !== 'string')
-            return { row: current, test: null, changed: false };
+          if (changedFields.length === 0 && typeof password !== 'string') {
+            return { row: current, test: null, changed: false, heartbeatChanged: false, stopBeats: false };
+          }
 
           const connectionChanged =
             typeof password === 'string' || CONNECTION_FIELDS.some((field) => changedFields.includes(field));
           const sealed =
             typeof password === 'string' ? secrets.seal(password, passwordBinding(id)) : undefined;
+          // Off: DISABLED. On, with anything that needs a new test: PENDING until that test passes
+          // and the install runs again. Otherwise the heartbeat goes on as it was.
+          const heartbeatState: HeartbeatState = !next.heartbeatEnabled
+            ? 'DISABLED'
+            : connectionChanged
+              ? 'PENDING'
+              : current.heartbeatState;
           const test = connectionChanged
             ? await queueTestOfDataSource(tx, { ...next, id }, deps.enqueueTest)
             : null;
@@ -248,8 +263,8 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
               remarks: next.remarks,
               sslMode: next.sslMode,
               heartbeatEnabled: next.heartbeatEnabled,
-              ...(changed('heartbeatEnabled')
-                ? { heartbeatState: next.heartbeatEnabled ? 'PENDING' : 'DISABLED' }
+              ...(heartbeatState !== current.heartbeatState
+                ? { heartbeatState, heartbeatLastError: null, heartbeatReplicationLagSeconds: null }
                 : {}),
               ...(sealed ? { passwordCiphertext: sealed.ciphertext, passwordKeyId: sealed.keyId } : {}),
               version: sql`${dataSources.version} + 1`,
@@ -258,12 +273,20 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
             .where(eq(dataSources.id, id))
             .returning();
           if (!updated) throw AppError.notFound('Data source');
-          return { row: updated, test, changed: true };
+          return {
+            row: updated,
+            test,
+            changed: true,
+            heartbeatChanged: heartbeatState !== current.heartbeatState,
+            stopBeats: heartbeatState !== current.heartbeatState || connectionChanged,
+          };
         })
         .catch((error: unknown) => mapWriteError(error, patch.identifier ?? ''));
 
       const dataSource = view(result.row);
+      if (result.stopBeats) await stopHeartbeat(id);
       if (result.changed) publishDataSourceEvent(events, 'UPDATED', id, dataSource);
+      if (result.heartbeatChanged) publishDataSourceEvent(events, 'HEARTBEAT_CHANGED', id, dataSource);
       return { dataSource, test: result.test ? toTestView(result.test) : null };
     },
 
@@ -274,6 +297,7 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
         .where(eq(dataSources.id, id))
         .returning({ id: dataSources.id });
       if (!deleted) throw AppError.notFound('Data source');
+      await stopHeartbeat(id);
       publishDataSourceEvent(events, 'DELETED', id, null);
       return deleted;
     },

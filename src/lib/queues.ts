@@ -10,6 +10,19 @@ export interface Queues {
   get(name: QueueName): Queue;
   /** Adds a job of the catalog; `jobId` makes adding the same job twice a no-op. */
   add<K extends JobName>(name: K, payload: Payload<K>, jobId: string): Promise<void>;
+  /**
+   * Repeats a job every `everyMs` through a BullMQ job scheduler: one job per interval, whatever the
+   * number of workers. Upserting an existing scheduler replaces it.
+   */
+  repeat<K extends JobName>(
+    name: K,
+    payload: Payload<K>,
+    schedulerId: string,
+    everyMs: number,
+  ): Promise<void>;
+  stopRepeating(name: JobName, schedulerId: string): Promise<void>;
+  /** The ids of a job's schedulers. */
+  repeating(name: JobName): Promise<string[]>;
   stats(): Promise<QueueStats[]>;
   close(): Promise<void>;
 }
@@ -37,6 +50,21 @@ export function createQueues(connection: Redis, prefix: string): Queues {
     async add(name, payload, jobId) {
       const job = jobs[name];
       await get(job.queue).add(name, job.payload.parse(payload), { ...job.options, jobId });
+    },
+    async repeat(name, payload, schedulerId, everyMs) {
+      const job = jobs[name];
+      await get(job.queue).upsertJobScheduler(
+        schedulerId,
+        { every: everyMs },
+        { name, data: job.payload.parse(payload), opts: job.options },
+      );
+    },
+    async stopRepeating(name, schedulerId) {
+      await get(jobs[name].queue).removeJobScheduler(schedulerId);
+    },
+    async repeating(name) {
+      const schedulers = await get(jobs[name].queue).getJobSchedulers(0, -1);
+      return schedulers.filter((scheduler) => scheduler.name === name).map((scheduler) => scheduler.key);
     },
     async stats() {
       return Promise.all(

@@ -22,6 +22,18 @@ export const jobs = {
     // worker crash) reach BullMQ, which retries them with backoff.
     options: { ...defaults, attempts: 4, backoff: { type: 'exponential', delay: 1_000 } },
   },
+  'heartbeat-install': {
+    queue: 'heartbeat',
+    payload: z.object({ dataSourceId: z.uuid() }),
+    // Unreachable targets are retried; a missing privilege is final (the handler says FAILED).
+    options: { ...defaults, attempts: 5, backoff: { type: 'exponential', delay: 2_000 } },
+  },
+  'heartbeat-beat': {
+    queue: 'heartbeat',
+    payload: z.object({ dataSourceId: z.uuid() }),
+    // Repeated by a job scheduler; a failed beat is a DEGRADED state, not a job to retry.
+    options: { removeOnComplete: true, removeOnFail: { count: 100 }, attempts: 1 },
+  },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType; options: JobsOptions }>;
 
 export type JobName = keyof typeof jobs;

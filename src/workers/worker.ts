@@ -1,19 +1,25 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunnerDeps } from '../connection-tests/runner.js';
+import { afterTest as heartbeatAfterTest, type HeartbeatDeps } from '../heartbeat/heartbeat.js';
 import type { Logger } from '../lib/logger.js';
 import type { Queues } from '../lib/queues.js';
 import { connectionTestHandler } from './connection-test.handler.js';
-import { jobs, QUEUE_NAMES, type Handlers, type JobName } from './jobs.js';
+import { jobs, QUEUE_NAMES, type Handlers, type JobHandler, type JobName, type Payload } from './jobs.js';
+import { SessionCache } from '../heartbeat/sessions.js';
+import { heartbeatBeatHandler, heartbeatInstallHandler } from './heartbeat.handlers.js';
+import { reconcileHeartbeats } from './heartbeat-reconciler.js';
 import { reconcileTests } from './test-reconciler.js';
 
-export interface WorkerDeps extends RunnerDeps {
+export interface WorkerDeps extends RunnerDeps, Omit<HeartbeatDeps, 'sessions'> {
   logger: Logger;
   queues: Queues;
   connection: Redis;
   prefix: string;
   concurrency: number;
   lockMs: number;
+  /** Data sources whose heartbeat sessions one worker keeps open (least recently used closed first). */
+  maxHeartbeatSessions: number;
   /** How often open tests are checked for a lost job (test-reconciler.ts). */
   reconcileEveryMs?: number;
 }
@@ -24,17 +30,40 @@ export interface Workers {
 
 /** One BullMQ Worker per queue of the job catalog, each dispatching by job name to its handler. */
 export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
+  const sessions = new SessionCache(deps.maxHeartbeatSessions);
+  const heartbeat = { ...deps, sessions };
+  const runner: RunnerDeps = {
+    ...deps,
+    async afterDataSourceTest(row, test) {
+      if (!row.heartbeatEnabled) return;
+      if (test.status === 'PASSED') {
+        await deps.queues.add('heartbeat-install', { dataSourceId: row.id }, `install-${row.id}-${test.id}`);
+      } else {
+        await heartbeatAfterTest(
+          heartbeat,
+          row,
+          test.checks.find((c) => c.name === 'HEARTBEAT' && c.endpoint === 'PRIMARY'),
+        );
+      }
+    },
+  };
   const handlers = {
-    'connection-test': connectionTestHandler(deps),
+    'connection-test': connectionTestHandler(runner),
+    'heartbeat-install': heartbeatInstallHandler(heartbeat),
+    'heartbeat-beat': heartbeatBeatHandler(heartbeat),
   } satisfies Handlers;
 
-  const parse = (job: Job) => {
-    const name = job.name as JobName;
-    const definition = jobs[name] as (typeof jobs)[JobName] | undefined;
+  /** The job's handler bound to its parsed payload; a job that does not parse is unrecoverable. */
+  const bind = <K extends JobName>(job: Job) => {
+    const name = job.name as K;
+    const definition = jobs[name] as (typeof jobs)[K] | undefined;
     if (!definition) throw new UnrecoverableError(`unknown job ${job.name}`);
-    const payload = definition.payload.safeParse(job.data as unknown);
-    if (!payload.success) throw new UnrecoverableError(`invalid payload for ${job.name}`);
-    return { name, payload: payload.data, handler: handlers[name] };
+    const parsed = definition.payload.safeParse(job.data as unknown);
+    if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}`);
+    // TypeScript cannot correlate handlers[K] with Payload<K> through a union; the catalog guarantees it.
+    const handler = handlers[name] as JobHandler<K>;
+    const payload = parsed.data as Payload<K>;
+    return { run: () => handler.run(payload, job), exhausted: () => handler.exhausted?.(payload) };
   };
 
   const queues = QUEUE_NAMES.filter((queue) => Object.values(jobs).some((job) => job.queue === queue));
@@ -42,8 +71,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     const worker = new Worker(
       queue,
       async (job) => {
-        const { payload, handler } = parse(job);
-        await handler.run(payload, job);
+        await bind(job).run();
       },
       {
         connection: deps.connection,
@@ -65,10 +93,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       );
       if (!final) return;
       try {
-        const { payload, handler } = parse(job);
-        handler
-          .exhausted?.(payload)
-          .catch((e: unknown) => deps.logger.error({ err: e, jobId: job.id }, 'could not end the job'));
+        bind(job)
+          .exhausted()
+          ?.catch((e: unknown) => deps.logger.error({ err: e, jobId: job.id }, 'could not end the job'));
       } catch {
         // An unparsable job has nothing to end.
       }
@@ -76,10 +103,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     return worker;
   });
 
-  const sweep = () =>
-    reconcileTests(deps).catch((error: unknown) =>
+  const sweep = async () => {
+    await reconcileTests(deps).catch((error: unknown) =>
       deps.logger.warn({ err: error }, 'test reconciliation failed'),
     );
+    await reconcileHeartbeats(heartbeat).catch((error: unknown) =>
+      deps.logger.warn({ err: error }, 'heartbeat reconciliation failed'),
+    );
+  };
   await sweep();
   const timer = setInterval(() => void sweep(), deps.reconcileEveryMs ?? 15_000);
   timer.unref();
@@ -89,6 +120,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     async stop() {
       clearInterval(timer);
       await Promise.all(workers.map((worker) => worker.close()));
+      await sessions.closeAll();
     },
   };
 }
