@@ -169,7 +169,7 @@ export async function beat(deps: HeartbeatDeps, dataSourceId: string): Promise<B
 export type InstallOutcome = 'installed' | 'impossible' | 'stopped';
 
 /**
- * Job `heartbeat-install`: the schema and table, then the first beat. A missing privilege is final
+ * Job `heartbeat-install`: the schema and table. A missing privilege is final
  * (FAILED, with the GRANT that would fix it); anything else is thrown, for the job to retry.
  */
 export async function install(deps: HeartbeatDeps, dataSourceId: string): Promise<InstallOutcome> {
@@ -199,7 +199,8 @@ export async function install(deps: HeartbeatDeps, dataSourceId: string): Promis
     }
     throw error;
   }
-  return (await beat(deps, dataSourceId)) === 'stopped' ? 'stopped' : 'installed';
+  // The beat scheduler runs its first beat at once; that beat makes the heartbeat ACTIVE.
+  return 'installed';
 }
 
 /** Ends an install as FAILED, with what to do in lastError. */

@@ -12,10 +12,19 @@ export async function installHeartbeatTable(client: pg.Client, queryTimeoutMs: n
   await query('BEGIN');
   try {
     await query('SELECT pg_advisory_xact_lock($1)', [INSTALL_LOCK]);
-    await query('CREATE SCHEMA IF NOT EXISTS drc');
-    await query(
-      'CREATE TABLE IF NOT EXISTS drc.heartbeat (id smallint PRIMARY KEY, ts timestamptz NOT NULL)',
+    // Only what is missing: IF NOT EXISTS still needs CREATE privileges, which a DBA who created
+    // drc.heartbeat and granted INSERT, UPDATE on it need not have given.
+    const [found] = await query<{ drc: boolean; table: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'drc') AS drc,
+              EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                       WHERE n.nspname = 'drc' AND c.relname = 'heartbeat') AS table`,
     );
+    if (!found?.drc) await query('CREATE SCHEMA IF NOT EXISTS drc');
+    if (!found?.table) {
+      await query(
+        'CREATE TABLE IF NOT EXISTS drc.heartbeat (id smallint PRIMARY KEY, ts timestamptz NOT NULL)',
+      );
+    }
     await query('COMMIT');
   } catch (error) {
     await query('ROLLBACK').catch(() => undefined);

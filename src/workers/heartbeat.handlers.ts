@@ -17,7 +17,7 @@ export function startBeating(deps: Deps, dataSourceId: string): Promise<void> {
   );
 }
 
-/** Job `heartbeat-install`: table, first beat, then a beat every interval. */
+/** Job `heartbeat-install`: the table, then a beat every interval (the first at once). */
 export function heartbeatInstallHandler(deps: Deps): JobHandler<'heartbeat-install'> {
   return {
     async run({ dataSourceId }) {
