@@ -19,7 +19,8 @@ function environment(overrides: Record<string, string> = {}) {
   const name = `dss_proc_${randomBytes(4).toString('hex')}`;
   created.push(name);
   return {
-    NODE_ENV: 'test',
+    // Not 'test': libraries (Apollo's signal handlers) behave differently under NODE_ENV=test.
+    NODE_ENV: 'development',
     HOST: '127.0.0.1',
     PORT: '0',
     DATABASE_URL: `${PG_URL}/${name}`,

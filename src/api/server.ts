@@ -70,6 +70,8 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns the signals; Apollo's own handlers (on outside NODE_ENV=test) would race with it.
+    stopOnTerminationSignals: false,
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
