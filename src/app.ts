@@ -1,3 +1,4 @@
+import { startOpsServer } from './api/ops.js';
 import { createApiServer, type ApiServer } from './api/server.js';
 import type { Config } from './config.js';
 import { createEgressPolicy } from './connection-tests/egress.js';
@@ -5,6 +6,7 @@ import { createDataSourceService } from './datasources/service.js';
 import type { Events, Topics } from './events.js';
 import { ensureDatabase, migrateDatabase, openMetadataStore } from './lib/db.js';
 import type { Logger } from './lib/logger.js';
+import { createMetrics } from './lib/metrics.js';
 import { createEventBus } from './lib/pubsub.js';
 import { createQueues } from './lib/queues.js';
 import { closeRedis, createRedis, waitUntilReady } from './lib/redis.js';
@@ -93,6 +95,11 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
     const queues = createQueues(producer, config.redisPrefix);
     stack.push(() => queues.close());
     const db = store.db;
+    const metrics = createMetrics({ queues, db });
+    const ready = async () => {
+      await Promise.all([store.pool.query('SELECT 1'), producer.ping()]);
+      return true;
+    };
     const enqueueTest = (testId: string) => queues.add('connection-test', { testId }, testId);
     const dataSources = createDataSourceService({
       db,
@@ -123,21 +130,21 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
         concurrency: config.workerConcurrency,
         lockMs: config.jobLockMs,
         maxHeartbeatSessions: config.heartbeatMaxSessions,
+        metrics,
       });
-      stack.push(() => workers.stop());
+      stack.push(() => workers.stop(config.shutdownTimeoutMs));
+    }
+    if (role === 'worker') {
+      // A worker serves no API, but operators still scrape and probe it.
+      const ops = await startOpsServer(metrics, ready, config.host, config.port);
+      stack.push(() => ops.stop());
+      logger.info({ url: `${ops.url}/metrics` }, 'metrics and health endpoints listening');
     }
     let api: ApiServer | undefined;
     if (role === 'api' || role === 'all') {
       api = await createApiServer(
-        { config, db, secrets, events, queues, dataSources, enqueueTest, logger },
-        {
-          host: config.host,
-          port: config.port,
-          ready: async () => {
-            await Promise.all([store.pool.query('SELECT 1'), producer.ping()]);
-            return true;
-          },
-        },
+        { config, db, secrets, events, queues, dataSources, enqueueTest, logger, metrics },
+        { host: config.host, port: config.port, ready },
       );
       stack.push(() => api?.stop() ?? Promise.resolve());
       logger.info({ url: api.url }, 'GraphQL API listening');

@@ -4,6 +4,7 @@ import type { DataSourceService } from '../datasources/service.js';
 import type { Events } from '../events.js';
 import type { Database } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { Queues } from '../lib/queues.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 
@@ -17,6 +18,7 @@ export interface ApiDeps {
   dataSources: DataSourceService;
   enqueueTest: EnqueueTest;
   logger: Logger;
+  metrics: Metrics;
 }
 
 /** Per request (HTTP) or per operation (WebSocket). */

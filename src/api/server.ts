@@ -10,9 +10,11 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Role } from '../config.js';
+import { bullBoard, BULL_BOARD_PATH } from './admin.js';
 import { authenticate } from './auth.js';
 import type { ApiContext, ApiDeps } from './context.js';
 import { formatError, toPublicError } from './errors.js';
+import { httpTiming, opsRouter } from './ops.js';
 import { buildApiSchema } from './schema.js';
 
 export interface ApiServerOptions {
@@ -30,12 +32,16 @@ export interface ApiServer {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** GraphQL over HTTP and graphql-ws on one server and one path, /graphql; plus /healthz and /readyz. */
+/**
+ * GraphQL over HTTP and graphql-ws on one server and one path, /graphql; /healthz, /readyz and
+ * /metrics; Bull Board at /admin/queues.
+ */
 export async function createApiServer(deps: ApiDeps, options: ApiServerOptions): Promise<ApiServer> {
   const { config, logger } = deps;
   const schema = await buildApiSchema();
   const app = express();
   app.disable('x-powered-by');
+  app.use(httpTiming(deps.metrics));
   const httpServer = http.createServer(app);
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
@@ -74,7 +80,7 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
     stopOnTerminationSignals: false,
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
       {
         serverWillStart: () =>
           Promise.resolve({
@@ -87,13 +93,8 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
   });
   await apollo.start();
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const ready = await options.ready().catch(() => false);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
-  });
+  app.use(opsRouter(deps.metrics, options.ready));
+  app.use(BULL_BOARD_PATH, ...bullBoard(deps.queues, config.apiTokens));
   app.use(
     '/graphql',
     express.json({ limit: '256kb' }),

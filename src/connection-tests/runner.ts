@@ -5,6 +5,7 @@ import { specOf, toView } from '../datasources/view.js';
 import { publishDataSourceEvent, type Events } from '../events.js';
 import type { Database } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
 import {
   connectionTests,
   dataSources,
@@ -38,6 +39,7 @@ export interface RunnerDeps {
   heartbeatIntervalSeconds: number;
   /** Shown in the target's pg_stat_activity, so that a DBA can tell our sessions. */
   applicationName: string;
+  metrics: Pick<Metrics, 'testOutcomes' | 'checkDuration'>;
   /** What follows a finished test of a saved data source (the heartbeat's install). */
   afterDataSourceTest?: (dataSource: DataSourceRow, test: TestState) => Promise<void>;
 }
@@ -161,6 +163,7 @@ export async function failTest(deps: RunnerDeps, testId: string, detail: string)
     .where(and(eq(connectionTests.id, testId), inArray(connectionTests.status, ['QUEUED', 'RUNNING'])))
     .returning();
   if (!row) return;
+  deps.metrics.testOutcomes.inc({ status: 'FAILED', error_code: 'INTERNAL' });
   const view = toTestView(row);
   deps.events.publish('connectionTests', row.id, view);
   await reportToDataSource(deps, view, 'TEST_FINISHED');
@@ -229,6 +232,10 @@ export async function runConnectionTest(deps: RunnerDeps, testId: string): Promi
     durationMs: finishedAt.getTime() - startedAt.getTime(),
   });
   await recorder.flush();
+  deps.metrics.testOutcomes.inc({
+    status: recorder.state.status,
+    error_code: recorder.state.errorCode ?? 'none',
+  });
   await reportToDataSource(deps, recorder.state, 'TEST_FINISHED');
 }
 
@@ -254,6 +261,9 @@ async function probeOne(
     const index = indexOf(name);
     checks[index] = { ...checks[index]!, ...changes };
     recorder.save({ checks });
+    if (changes.durationMs != null && changes.status) {
+      deps.metrics.checkDuration.observe({ check: name, status: changes.status }, changes.durationMs / 1000);
+    }
   };
 
   const step: Step = async <T>(name: CheckName, run: () => Promise<CheckResult<T>>): Promise<T> => {

@@ -24,6 +24,12 @@ export interface Queues {
   /** The ids of a job's schedulers. */
   repeating(name: JobName): Promise<string[]>;
   stats(): Promise<QueueStats[]>;
+  /** Failed jobs, newest first: what operators look at first. */
+  failed(name: QueueName, first: number): Promise<FailedJob[]>;
+  /** Retries every failed job of a queue; returns how many. */
+  retryFailed(name: QueueName): Promise<number>;
+  pause(name: QueueName): Promise<void>;
+  resume(name: QueueName): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,6 +42,16 @@ export interface QueueStats {
   failed: number;
   paused: boolean;
   workers: number;
+}
+
+export interface FailedJob {
+  id: string;
+  name: string;
+  /** The error's first line, as BullMQ recorded it; payloads hold ids only, so no secret is in it. */
+  reason: string;
+  attemptsMade: number;
+  failedAt: Date | null;
+  data: string;
 }
 
 export function createQueues(connection: Redis, prefix: string): Queues {
@@ -65,6 +81,28 @@ export function createQueues(connection: Redis, prefix: string): Queues {
     async repeating(name) {
       const schedulers = await get(jobs[name].queue).getJobSchedulers(0, -1);
       return schedulers.filter((scheduler) => scheduler.name === name).map((scheduler) => scheduler.key);
+    },
+    async failed(name, first) {
+      const jobs = await get(name).getFailed(0, first - 1);
+      return jobs.map((job) => ({
+        id: job.id ?? '',
+        name: job.name,
+        reason: (job.failedReason || 'unknown').split('\n')[0]!.slice(0, 500),
+        attemptsMade: job.attemptsMade,
+        failedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+        data: JSON.stringify(job.data),
+      }));
+    },
+    async retryFailed(name) {
+      const count = await get(name).getFailedCount();
+      await get(name).retryJobs({ state: 'failed' });
+      return count;
+    },
+    async pause(name) {
+      await get(name).pause();
+    },
+    async resume(name) {
+      await get(name).resume();
     },
     async stats() {
       return Promise.all(

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { RunnerDeps } from '../connection-tests/runner.js';
 import { afterTest as heartbeatAfterTest, type HeartbeatDeps } from '../heartbeat/heartbeat.js';
 import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { Queues } from '../lib/queues.js';
 import { connectionTestHandler } from './connection-test.handler.js';
 import { jobs, QUEUE_NAMES, type Handlers, type JobHandler, type JobName, type Payload } from './jobs.js';
@@ -20,12 +21,17 @@ export interface WorkerDeps extends RunnerDeps, Omit<HeartbeatDeps, 'sessions'> 
   lockMs: number;
   /** Data sources whose heartbeat sessions one worker keeps open (least recently used closed first). */
   maxHeartbeatSessions: number;
+  metrics: Metrics;
   /** How often open tests are checked for a lost job (test-reconciler.ts). */
   reconcileEveryMs?: number;
 }
 
 export interface Workers {
-  stop(): Promise<void>;
+  /**
+   * Stops taking jobs and lets running ones finish for up to `graceMs`; then stops without them.
+   * Their locks lapse and BullMQ hands them to another worker (stalled-job check).
+   */
+  stop(graceMs: number): Promise<void>;
 }
 
 /** One BullMQ Worker per queue of the job catalog, each dispatching by job name to its handler. */
@@ -84,8 +90,18 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       },
     );
     worker.on('error', (error) => deps.logger.error({ err: error, queue }, 'worker error'));
+    const observe = (job: Job, outcome: 'completed' | 'failed') => {
+      if (job.processedOn && job.finishedOn) {
+        deps.metrics.jobDuration.observe(
+          { queue, job: job.name, outcome },
+          (job.finishedOn - job.processedOn) / 1000,
+        );
+      }
+    };
+    worker.on('completed', (job) => observe(job, 'completed'));
     worker.on('failed', (job, error) => {
       if (!job) return;
+      observe(job, 'failed');
       const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
       deps.logger.warn(
         { err: error, queue, job: job.name, jobId: job.id, attempt: job.attemptsMade, final },
@@ -117,9 +133,21 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   deps.logger.info({ queues, concurrency: deps.concurrency }, 'workers started');
 
   return {
-    async stop() {
+    async stop(graceMs) {
       clearInterval(timer);
-      await Promise.all(workers.map((worker) => worker.close()));
+      let timeout: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        Promise.all(workers.map((worker) => worker.close())).then(() => true),
+        new Promise<false>((resolve) => (timeout = setTimeout(() => resolve(false), graceMs))),
+      ]);
+      clearTimeout(timeout);
+      if (!finished) {
+        deps.logger.warn(
+          { graceMs },
+          'jobs still running at the shutdown deadline: handed back to other workers',
+        );
+        await Promise.all(workers.map((worker) => worker.close(true)));
+      }
       await sessions.closeAll();
     },
   };

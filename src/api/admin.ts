@@ -1,0 +1,38 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type express from 'express';
+import { GraphQLError } from 'graphql';
+import type { Role } from '../config.js';
+import type { Queues } from '../lib/queues.js';
+import { QUEUE_NAMES } from '../workers/jobs.js';
+import { authenticate } from './auth.js';
+
+export const BULL_BOARD_PATH = '/admin/queues';
+
+/** Bull Board for operators, behind an admin token: 401 without a valid token, 403 for a viewer. */
+export function bullBoard(queues: Queues, tokens: ReadonlyMap<string, Role>): express.RequestHandler[] {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(BULL_BOARD_PATH);
+  createBullBoard({ queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queues.get(name))), serverAdapter });
+  const adminOnly: express.RequestHandler = (req, res, next) => {
+    let role: Role;
+    try {
+      role = authenticate(req.header('authorization'), tokens);
+    } catch (error) {
+      res
+        .status(401)
+        .json({
+          code: 'UNAUTHENTICATED',
+          message: error instanceof GraphQLError ? error.message : 'Unauthenticated',
+        });
+      return;
+    }
+    if (role !== 'admin') {
+      res.status(403).json({ code: 'FORBIDDEN', message: 'Bull Board needs an admin token' });
+      return;
+    }
+    next();
+  };
+  return [adminOnly, serverAdapter.getRouter() as express.RequestHandler];
+}

@@ -1,0 +1,90 @@
+import { isNotNull, and, eq, sql } from 'drizzle-orm';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { dataSources } from '../schema/index.js';
+import type { Database } from './db.js';
+import type { Queues } from './queues.js';
+
+/**
+ * Prometheus metrics of one process (prom-client, one registry per process so that test processes
+ * with several service instances keep them apart). Names start with `dss_`; the README lists them.
+ */
+export interface Metrics {
+  registry: Registry;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  jobDuration: Histogram<'queue' | 'job' | 'outcome'>;
+  testOutcomes: Counter<'status' | 'error_code'>;
+  checkDuration: Histogram<'check' | 'status'>;
+}
+
+export function createMetrics(sources: { queues: Queues; db: Database }): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'dss_' });
+
+  new Gauge({
+    name: 'dss_queue_jobs',
+    help: 'Jobs per queue and state (read from Redis at scrape time).',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      // A scrape during a Redis outage still answers, without these series.
+      const stats = await sources.queues.stats().catch(() => []);
+      for (const queue of stats) {
+        for (const state of ['waiting', 'active', 'delayed', 'completed', 'failed'] as const) {
+          this.set({ queue: queue.name, state }, queue[state]);
+        }
+      }
+    },
+  });
+
+  new Gauge({
+    name: 'dss_heartbeat_age_seconds',
+    help: 'Seconds since the last successful heartbeat, per data source with the heartbeat on.',
+    labelNames: ['data_source_id', 'identifier'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await sources.db
+        .select({
+          id: dataSources.id,
+          identifier: dataSources.identifier,
+          age: sql<number>`extract(epoch FROM now() - ${dataSources.heartbeatLastBeatAt})::float8`,
+        })
+        .from(dataSources)
+        .where(and(eq(dataSources.heartbeatEnabled, true), isNotNull(dataSources.heartbeatLastBeatAt)))
+        .catch(() => []);
+      for (const row of rows) this.set({ data_source_id: row.id, identifier: row.identifier }, row.age);
+    },
+  });
+
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'dss_http_request_duration_seconds',
+      help: 'HTTP requests by method, route and status.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: 'dss_job_duration_seconds',
+      help: 'BullMQ job run time by queue, job name and outcome (completed, failed).',
+      labelNames: ['queue', 'job', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    testOutcomes: new Counter({
+      name: 'dss_connection_tests_total',
+      help: 'Finished connection tests by status and error code ("none" when PASSED).',
+      labelNames: ['status', 'error_code'],
+      registers: [registry],
+    }),
+    checkDuration: new Histogram({
+      name: 'dss_connection_test_check_duration_seconds',
+      help: 'Duration of each connection test check by name and status.',
+      labelNames: ['check', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+}
