@@ -94,6 +94,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
     stack.push(() => events.close());
     const queues = createQueues(producer, config.redisPrefix);
     stack.push(() => queues.close());
+    await queues.ready();
     const db = store.db;
     const metrics = createMetrics({ queues, db });
     const ready = async () => {

@@ -20,12 +20,10 @@ export function bullBoard(queues: Queues, tokens: ReadonlyMap<string, Role>): ex
     try {
       role = authenticate(req.header('authorization'), tokens);
     } catch (error) {
-      res
-        .status(401)
-        .json({
-          code: 'UNAUTHENTICATED',
-          message: error instanceof GraphQLError ? error.message : 'Unauthenticated',
-        });
+      res.status(401).json({
+        code: 'UNAUTHENTICATED',
+        message: error instanceof GraphQLError ? error.message : 'Unauthenticated',
+      });
       return;
     }
     if (role !== 'admin') {

@@ -9,11 +9,9 @@ export function httpTiming(metrics: Metrics): express.RequestHandler {
   return (req, res, next) => {
     const stop = metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => {
-      const route = ROUTES.has(req.path)
-        ? req.path
-        : req.path.startsWith('/admin/queues')
-          ? '/admin/queues'
-          : 'other';
+      // Routers mounted under a path rewrite req.path; the original URL keeps all of it.
+      const path = req.originalUrl.split('?')[0] ?? '';
+      const route = ROUTES.has(path) ? path : path.startsWith('/admin/queues') ? '/admin/queues' : 'other';
       stop({ route, status: String(res.statusCode) });
     });
     next();

@@ -7,6 +7,11 @@ import { jobs, QUEUE_NAMES, type JobName, type Payload, type QueueName } from '.
  * BullMQ's PostgreSQL backend later, PRODUCT.md §4) is one module's decision.
  */
 export interface Queues {
+  /**
+   * Completes each queue's connection set-up now. BullMQ does it on first use and keeps a failed
+   * set-up for good, so a first use during a Redis outage would break the queue after Redis is back.
+   */
+  ready(): Promise<void>;
   get(name: QueueName): Queue;
   /** Adds a job of the catalog; `jobId` makes adding the same job twice a no-op. */
   add<K extends JobName>(name: K, payload: Payload<K>, jobId: string): Promise<void>;
@@ -61,7 +66,14 @@ export function createQueues(connection: Redis, prefix: string): Queues {
     if (!queue) throw new Error(`unknown queue ${name}`);
     return queue;
   };
+  for (const queue of queues.values()) {
+    // Connection errors are the redis client's to report (lib/redis.ts); BullMQ would print them again.
+    queue.on('error', () => undefined);
+  }
   return {
+    async ready() {
+      await Promise.all([...queues.values()].map((queue) => queue.waitUntilReady()));
+    },
     get,
     async add(name, payload, jobId) {
       const job = jobs[name];

@@ -1,11 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installHeartbeatTable } from '../../src/heartbeat/postgresql-heartbeat.js';
-import { draftFor, sessionsOnTargets, targets } from '../support/connection-tests.js';
+import {
+  draftFor,
+  freshDatabase,
+  onTarget,
+  sessionsOnTargets,
+  targets,
+} from '../support/connection-tests.js';
 import { CREATE_DATA_SOURCE, dataSourceInput, UPDATE_DATA_SOURCE } from '../support/factories.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { ROLES, type PgTarget } from '../support/pg-targets.js';
+import { ROLES } from '../support/pg-targets.js';
 import { spawnService } from '../support/service-process.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 
@@ -22,46 +27,6 @@ let stopped = false;
 afterAll(async () => {
   if (!stopped) await h.stop();
 });
-
-function superuser(target: PgTarget, database = 'postgres'): pg.Client {
-  return new pg.Client({ ...target, user: 'postgres', password: ROLES.postgres.password, database });
-}
-
-async function onTarget<T extends pg.QueryResultRow>(
-  database: string,
-  sql: string,
-  params: unknown[] = [],
-  target = targets().scram,
-) {
-  const client = superuser(target, database);
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh database on `scram` that app_full may use; with `logBeats`, a trigger logs every beat. */
-async function freshDatabase(options: { logBeats?: boolean } = {}): Promise<string> {
-  const name = `hb_${randomBytes(4).toString('hex')}`;
-  await onTarget('postgres', `CREATE DATABASE ${name}`);
-  await onTarget('postgres', `GRANT CONNECT, CREATE ON DATABASE ${name} TO app_full`);
-  if (options.logBeats) {
-    await onTarget(
-      name,
-      `CREATE SCHEMA drc;
-       CREATE TABLE drc.heartbeat (id smallint PRIMARY KEY, ts timestamptz NOT NULL);
-       CREATE TABLE public.beats (ts timestamptz NOT NULL, pid int NOT NULL DEFAULT pg_backend_pid());
-       CREATE FUNCTION public.log_beat() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS
-         $$ BEGIN INSERT INTO public.beats (ts) VALUES (NEW.ts); RETURN NEW; END $$;
-       CREATE TRIGGER log_beat AFTER INSERT OR UPDATE ON drc.heartbeat FOR EACH ROW EXECUTE FUNCTION public.log_beat();
-       GRANT USAGE ON SCHEMA drc TO app_full;
-       GRANT SELECT, INSERT, UPDATE ON drc.heartbeat TO app_full;`,
-    );
-  }
-  return name;
-}
 
 interface HeartbeatData {
   enabled: boolean;
