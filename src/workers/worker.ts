@@ -135,9 +135,11 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   return {
     async stop(graceMs) {
       clearInterval(timer);
+      // pause() takes no new job and resolves when the running ones are done; close(true) then does
+      // not wait. (close() itself cannot be cut short: a forced close after it returns the same wait.)
       let timeout: NodeJS.Timeout | undefined;
       const finished = await Promise.race([
-        Promise.all(workers.map((worker) => worker.close())).then(() => true),
+        Promise.all(workers.map((worker) => worker.pause())).then(() => true),
         new Promise<false>((resolve) => (timeout = setTimeout(() => resolve(false), graceMs))),
       ]);
       clearTimeout(timeout);
@@ -146,8 +148,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
           { graceMs },
           'jobs still running at the shutdown deadline: handed back to other workers',
         );
-        await Promise.all(workers.map((worker) => worker.close(true)));
       }
+      await Promise.all(workers.map((worker) => worker.close(true)));
       await sessions.closeAll();
     },
   };

@@ -82,12 +82,7 @@ export async function startHarness(
   const suffix = randomBytes(5).toString('hex');
   const databaseName = options.sharedWith?.databaseName ?? `dss_test_${suffix}`;
   const ownsDatabase = !options.sharedWith;
-  if (ownsDatabase) {
-    const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${databaseName} TEMPLATE ${inject('templateDatabase')}`);
-    await admin.end();
-  }
+  if (ownsDatabase) await cloneTemplate(databaseName);
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'debug',
@@ -180,16 +175,31 @@ export async function startHarness(
       await app.stop();
       for (const queue of queues.values()) await queue.close();
       await pool.end();
-      if (ownsDatabase) {
-        const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
-        await admin.connect();
-        await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-        await admin.end();
-        await deleteKeys(`${config.redisPrefix}:*`);
-      }
+      if (ownsDatabase) await dropTestDatabase(databaseName, config.redisPrefix);
       assertNoCanary();
     },
   };
+}
+
+async function asAdmin(sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A metadata store for one test file: a clone of the migrated template. */
+export function cloneTemplate(name: string): Promise<void> {
+  return asAdmin(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
+}
+
+/** Drops a test's database and its Redis keys. */
+export async function dropTestDatabase(name: string, redisPrefix: string): Promise<void> {
+  await asAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await deleteKeys(`${redisPrefix}:*`);
 }
 
 async function deleteKeys(pattern: string): Promise<void> {
