@@ -243,7 +243,10 @@ async function tail(file: string, lines = 40): Promise<string> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startTargets(): Promise<{ targets: Targets; stop: () => Promise<void> }> {
+/** `maxConnections` (30 by default) for loads such as the benchmark's. */
+export async function startTargets(
+  options: { maxConnections?: number } = {},
+): Promise<{ targets: Targets; stop: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pg-targets-'));
   await chmod(dir, 0o777);
   const socketDir = path.join(dir, 'sockets');
@@ -348,7 +351,7 @@ export async function startTargets(): Promise<{ targets: Targets; stop: () => Pr
         ],
         dir,
       );
-      await appendFile(path.join(s.dataDir, 'postgresql.conf'), pgConf(s.port, socketDir, extra));
+      await appendFile(path.join(s.dataDir, 'postgresql.conf'), pgConf(s.port, socketDir, { max_connections: options.maxConnections ?? 30, ...extra }));
       await writeFile(path.join(s.dataDir, 'pg_hba.conf'), `${hba.join('\n')}\n`);
       if (beforeStart) await beforeStart();
       await start(s);

@@ -1,0 +1,523 @@
+// `npm run bench [-- --quick]`: the real service (role all, built) against a throwaway PostgreSQL with
+// scram-sha-256 on loopback, measured beside direct `pg` in the same run. Prints a table and writes
+// bench/results/latest.json. Every load is bounded in count and time and targets loopback only.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { createClient, type Client } from 'graphql-ws';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { ROLES, startTargets, type PgTarget } from '../test/support/pg-targets.js';
+
+const QUICK = process.argv.includes('--quick');
+const P = QUICK
+  ? {
+      latencyRuns: 30,
+      throughputSeconds: 2,
+      apiSeconds: 2,
+      fanoutClients: 200,
+      fanoutChanges: 5,
+      beatSources: 10,
+      beatSeconds: 8,
+    }
+  : {
+      latencyRuns: 200,
+      throughputSeconds: 10,
+      apiSeconds: 8,
+      fanoutClients: 1000,
+      fanoutChanges: 20,
+      beatSources: 50,
+      beatSeconds: 30,
+    };
+const TOKEN = 'bench-admin-token-0123456789';
+const WORKER_CONCURRENCY = 32;
+
+// ---------------------------------------------------------------------------------------------
+// Small statistics and plumbing.
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+};
+const summary = (values: number[]) => ({
+  p50: percentile(values, 50),
+  p95: percentile(values, 95),
+  p99: percentile(values, 99),
+  n: values.length,
+});
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+async function residentMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function cpuMs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of /proc/pid/stat, in clock ticks (100 per second here).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function startService(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['dist/main.js', 'all'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      buffered += chunk;
+      const line = buffered.split('\n').find((l) => l.includes('GraphQL API listening'));
+      if (line) resolve({ child, url: (JSON.parse(line) as { url: string }).url });
+      if (buffered.length > 100_000) buffered = buffered.slice(-10_000);
+    });
+    child.once('exit', (code) => reject(new Error(`the service exited (${code}) before listening`)));
+  });
+}
+
+async function gql<T>(url: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (!body.data) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+function wsClient(url: string): Client {
+  return createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${TOKEN}` },
+    retryAttempts: 0,
+    lazy: false,
+  });
+}
+
+/** Resolves when the subscription completes (the test is PASSED or FAILED). */
+function untilFinished(client: Client, testId: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let status = '';
+    client.subscribe<{ connectionTestUpdated: { status: string } }>(
+      {
+        query: 'subscription($id: ID!) { connectionTestUpdated(testId: $id) { status } }',
+        variables: { id: testId },
+      },
+      {
+        next: (message) => {
+          status = message.data?.connectionTestUpdated.status ?? status;
+        },
+        error: reject,
+        complete: () => resolve(status),
+      },
+    );
+  });
+}
+
+/** Runs `task` from `concurrency` loops until `seconds` pass; returns every task's duration (ms). */
+async function load(
+  concurrency: number,
+  seconds: number,
+  task: (worker: number) => Promise<void>,
+): Promise<number[]> {
+  const until = performance.now() + seconds * 1000;
+  const durations: number[] = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (performance.now() < until) {
+        const started = performance.now();
+        await task(worker);
+        durations.push(performance.now() - started);
+      }
+    }),
+  );
+  return durations;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The baseline: the checks a connection test makes, done directly with pg (connect, queries, end).
+
+async function directChecks(target: PgTarget): Promise<void> {
+  const client = new pg.Client({
+    ...target,
+    user: 'app_full',
+    password: ROLES.app_full.password,
+    database: 'appdb',
+  });
+  await client.connect();
+  await client.query(
+    `SELECT current_setting('server_version') AS version, current_setting('server_version_num')::int AS version_num,
+            pg_is_in_recovery() AS in_recovery, current_setting('wal_level') AS wal_level`,
+  );
+  const schemas = await client.query<{ name: string }>(
+    `SELECT nspname AS name FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema')
+        AND nspname NOT LIKE 'pg\\_%' AND has_schema_privilege(oid, 'USAGE') ORDER BY nspname`,
+  );
+  await client.query(
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE has_table_privilege(c.oid, 'SELECT'))::int AS readable
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY($1) AND c.relkind IN ('r','p','v','m','f')`,
+    [schemas.rows.map((row) => row.name)],
+  );
+  await client.query(
+    `SELECT current_setting('wal_level') AS wal_level,
+            (SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user) AS can_replicate,
+            current_setting('max_replication_slots')::int - (SELECT count(*) FROM pg_replication_slots)::int AS free_slots,
+            current_setting('max_wal_senders')::int - (SELECT count(*) FROM pg_stat_replication)::int AS free_senders`,
+  );
+  await client.end();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const CREATE = `mutation($input: CreateDataSourceInput!) { createDataSource(input: $input) { dataSource { id } test { id } } }`;
+const TEST = `mutation($id: ID) { testConnection(input: { dataSourceId: $id }) { id } }`;
+
+async function main() {
+  const started = performance.now();
+  console.log(`benchmark${QUICK ? ' (quick)' : ''}: starting a throwaway PostgreSQL and the service…`);
+  const targets = await startTargets({ maxConnections: 300 });
+  const scram = targets.targets.scram;
+  const suffix = randomBytes(4).toString('hex');
+  const database = `dss_bench_${suffix}`;
+  const service = await startService({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info', // the start-up line gives the URL; nothing is logged per request
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
+    REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: `bench-${suffix}`,
+    SECRET_KEY: randomBytes(32).toString('base64'),
+    API_TOKENS: `admin:${TOKEN}`,
+    HEARTBEAT_INTERVAL_SECONDS: '1',
+    WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+  }).catch(async (error: unknown) => {
+    await targets.stop();
+    throw error;
+  });
+  const url = service.url;
+  const ws = wsClient(url);
+  const source = (identifier: string, extra: Record<string, unknown> = {}) => ({
+    identifier,
+    host: scram.host,
+    port: scram.port,
+    username: 'app_full',
+    password: ROLES.app_full.password,
+    databaseName: 'appdb',
+    sslMode: 'DISABLE',
+    ...extra,
+  });
+  const createSource = async (identifier: string, extra: Record<string, unknown> = {}) => {
+    const created = await gql<{ createDataSource: { dataSource: { id: string }; test: { id: string } } }>(
+      url,
+      CREATE,
+      {
+        input: source(identifier, extra),
+      },
+    );
+    await untilFinished(ws, created.createDataSource.test.id);
+    return created.createDataSource.dataSource.id;
+  };
+  const serviceTest = async (id: string) => {
+    const { testConnection } = await gql<{ testConnection: { id: string } }>(url, TEST, { id });
+    const status = await untilFinished(ws, testConnection.id);
+    if (status !== 'PASSED') throw new Error(`a benchmark test ended ${status}`);
+  };
+
+  try {
+    // 1. Latency, sequential, interleaved with the direct baseline so that drift hits both alike.
+    console.log('latency…');
+    const latencySource = await createSource('latency');
+    for (let i = 0; i < 5; i += 1) {
+      await serviceTest(latencySource);
+      await directChecks(scram);
+    }
+    const serviceMs: number[] = [];
+    const directMs: number[] = [];
+    for (let i = 0; i < P.latencyRuns; i += 1) {
+      let t = performance.now();
+      await serviceTest(latencySource);
+      serviceMs.push(performance.now() - t);
+      t = performance.now();
+      await directChecks(scram);
+      directMs.push(performance.now() - t);
+    }
+    const latency = { service: summary(serviceMs), direct: summary(directMs) };
+
+    // 2. Throughput at 8 and 32 concurrent clients, each with its own data source.
+    console.log('throughput…');
+    const throughput: Record<string, { service: number; direct: number; ratio: number }> = {};
+    const pool = await Promise.all(Array.from({ length: 32 }, (_, i) => createSource(`load-${i}`)));
+    for (const concurrency of [8, 32]) {
+      const serviceRuns = await load(concurrency, P.throughputSeconds, (worker) =>
+        serviceTest(pool[worker]!),
+      );
+      const directRuns = await load(concurrency, P.throughputSeconds, () => directChecks(scram));
+      const service = serviceRuns.length / P.throughputSeconds;
+      const direct = directRuns.length / P.throughputSeconds;
+      throughput[concurrency] = {
+        service: round(service, 1),
+        direct: round(direct, 1),
+        ratio: round(service / direct),
+      };
+    }
+
+    // 3. API: createDataSource at 32 concurrent HTTP clients, beside { __typename } on the same server.
+    console.log('API…');
+    let n = 0;
+    const creates = await load(32, P.apiSeconds, async () => {
+      await gql(url, CREATE, { input: source(`api-${(n += 1)}`) });
+    });
+    const typenames = await load(32, P.apiSeconds, async () => {
+      await gql(url, '{ __typename }');
+    });
+    const api = {
+      createDataSource: {
+        perSecond: round(creates.length / P.apiSeconds, 1),
+        p99Ms: round(percentile(creates, 99)),
+      },
+      typename: {
+        perSecond: round(typenames.length / P.apiSeconds, 1),
+        p99Ms: round(percentile(typenames, 99)),
+      },
+    };
+
+    // 4. Fan-out: K subscribers of dataSourceEvents; time from a change to each one's message.
+    console.log(`fan-out to ${P.fanoutClients} subscribers…`);
+    const fanoutSource = await createSource('fanout');
+    const arrivals = new Map<string, number[]>();
+    const subscribers = Array.from({ length: P.fanoutClients }, () => wsClient(url));
+    for (const client of subscribers) {
+      client.subscribe<{ dataSourceEvents: { kind: string; dataSource: { remarks: string | null } | null } }>(
+        { query: 'subscription { dataSourceEvents { kind dataSource { remarks } } }' },
+        {
+          next: (message) => {
+            const remarks = message.data?.dataSourceEvents.dataSource?.remarks;
+            if (remarks)
+              (arrivals.get(remarks) ?? arrivals.set(remarks, []).get(remarks)!).push(performance.now());
+          },
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      );
+    }
+    const change = (remarks: string) =>
+      gql(
+        url,
+        'mutation($id: ID!, $r: String) { updateDataSource(id: $id, input: { remarks: $r }) { dataSource { id } } }',
+        {
+          id: fanoutSource,
+          r: remarks,
+        },
+      );
+    // Subscriptions are live once every client has seen a change.
+    for (
+      let warm = 0;
+      warm < 50 && (arrivals.get(`warm-${warm - 1}`)?.length ?? 0) < P.fanoutClients;
+      warm += 1
+    ) {
+      await change(`warm-${warm}`);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // bounded warm-up pacing, not a measurement
+    }
+    const lastClientMs: number[] = [];
+    for (let i = 0; i < P.fanoutChanges; i += 1) {
+      const remarks = `change-${i}`;
+      const t = performance.now();
+      await change(remarks);
+      const deadline = performance.now() + 10_000;
+      while ((arrivals.get(remarks)?.length ?? 0) < P.fanoutClients && performance.now() < deadline) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const times = arrivals.get(remarks) ?? [];
+      lastClientMs.push(Math.max(...times) - t);
+    }
+    await Promise.all(subscribers.map((client) => client.dispose()));
+    const fanout = {
+      clients: P.fanoutClients,
+      lastClientP50Ms: round(percentile(lastClientMs, 50)),
+      lastClientP99Ms: round(percentile(lastClientMs, 99)),
+    };
+
+    // 5. Heartbeat: B data sources beating every second, each into its own database with a beat log.
+    console.log(`heartbeat of ${P.beatSources} data sources for ${P.beatSeconds} s…`);
+    const admin = (db: string) =>
+      new pg.Client({ ...scram, user: 'postgres', password: ROLES.postgres.password, database: db });
+    const beatDatabases: string[] = [];
+    for (let i = 0; i < P.beatSources; i += 1) {
+      const name = `beat_${i}`;
+      beatDatabases.push(name);
+      const root = admin('postgres');
+      await root.connect();
+      await root.query(`CREATE DATABASE ${name}`);
+      await root.query(`GRANT CONNECT, CREATE ON DATABASE ${name} TO app_full`);
+      await root.end();
+      const db = admin(name);
+      await db.connect();
+      await db.query(`CREATE SCHEMA drc;
+        CREATE TABLE drc.heartbeat (id smallint PRIMARY KEY, ts timestamptz NOT NULL);
+        CREATE TABLE public.beats (ts timestamptz NOT NULL);
+        CREATE FUNCTION public.log_beat() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS
+          $$ BEGIN INSERT INTO public.beats VALUES (NEW.ts); RETURN NEW; END $$;
+        CREATE TRIGGER log_beat AFTER INSERT OR UPDATE ON drc.heartbeat FOR EACH ROW EXECUTE FUNCTION public.log_beat();
+        GRANT USAGE ON SCHEMA drc TO app_full; GRANT SELECT, INSERT, UPDATE ON drc.heartbeat TO app_full;`);
+      await db.end();
+      await createSource(`beat-${i}`, { databaseName: name, heartbeatEnabled: true });
+    }
+    const active = async () =>
+      (
+        await gql<{ dataSources: { totalCount: number } }>(
+          url,
+          '{ dataSources(filter: { heartbeatState: ACTIVE }) { totalCount } }',
+        )
+      ).dataSources.totalCount;
+    for (let i = 0; i < 100 && (await active()) < P.beatSources; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const windowStart = new Date();
+    const cpuBefore = await cpuMs(service.child.pid!);
+    await new Promise((resolve) => setTimeout(resolve, P.beatSeconds * 1000)); // the measured window itself
+    const cpuAfter = await cpuMs(service.child.pid!);
+    const windowEnd = new Date();
+    let beats = 0;
+    let largestGap = 0;
+    for (const name of beatDatabases) {
+      const db = admin(name);
+      await db.connect();
+      const rows = await db.query<{ ts: Date }>(
+        'SELECT ts FROM public.beats WHERE ts BETWEEN $1 AND $2 ORDER BY ts',
+        [windowStart, windowEnd],
+      );
+      await db.end();
+      beats += rows.rows.length;
+      const times = [windowStart.getTime(), ...rows.rows.map((row) => row.ts.getTime()), windowEnd.getTime()];
+      for (let i = 1; i < times.length; i += 1)
+        largestGap = Math.max(largestGap, (times[i]! - times[i - 1]!) / 1000);
+    }
+    const heartbeat = {
+      sources: P.beatSources,
+      seconds: P.beatSeconds,
+      beats,
+      largestGapSeconds: round(largestGap),
+      workerCpuMsPerBeat: round((cpuAfter - cpuBefore) / Math.max(1, beats), 3),
+    };
+
+    const memory = {
+      serviceMb: round(await residentMb(service.child.pid!), 1),
+      benchMb: round(await residentMb(process.pid), 1),
+    };
+    const results = {
+      quick: QUICK,
+      when: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, node: process.version, workerConcurrency: WORKER_CONCURRENCY },
+      latencyMs: {
+        service: latency.service,
+        direct: latency.direct,
+        ratio: {
+          p50: round(latency.service.p50 / latency.direct.p50),
+          p99: round(latency.service.p99 / latency.direct.p99),
+        },
+      },
+      throughputPerSecond: throughput,
+      api,
+      memory,
+      fanout,
+      heartbeat,
+      seconds: round((performance.now() - started) / 1000, 1),
+    };
+    await mkdir('bench/results', { recursive: true });
+    await writeFile('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
+    printTable(results);
+  } finally {
+    await ws.dispose();
+    service.child.kill('SIGTERM');
+    await new Promise((resolve) => service.child.once('exit', resolve));
+    const root = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+    await root.connect();
+    await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await root.end();
+    await targets.stop();
+  }
+}
+
+function printTable(r: {
+  latencyMs: {
+    service: ReturnType<typeof summary>;
+    direct: ReturnType<typeof summary>;
+    ratio: { p50: number; p99: number };
+  };
+  throughputPerSecond: Record<string, { service: number; direct: number; ratio: number }>;
+  api: {
+    createDataSource: { perSecond: number; p99Ms: number };
+    typename: { perSecond: number; p99Ms: number };
+  };
+  memory: { serviceMb: number; benchMb: number };
+  fanout: { clients: number; lastClientP50Ms: number; lastClientP99Ms: number };
+  heartbeat: {
+    sources: number;
+    seconds: number;
+    beats: number;
+    largestGapSeconds: number;
+    workerCpuMsPerBeat: number;
+  };
+  seconds: number;
+}) {
+  const ok = (pass: boolean) => (pass ? 'met' : 'MISSED');
+  const rows: [string, string, string, string][] = [
+    [
+      'latency p50 (ms)',
+      `${round(r.latencyMs.service.p50)} vs pg ${round(r.latencyMs.direct.p50)}`,
+      `ratio ${r.latencyMs.ratio.p50}`,
+      `≤ 1.25 ${ok(r.latencyMs.ratio.p50 <= 1.25)}`,
+    ],
+    ['latency p95 (ms)', `${round(r.latencyMs.service.p95)} vs pg ${round(r.latencyMs.direct.p95)}`, '', ''],
+    [
+      'latency p99 (ms)',
+      `${round(r.latencyMs.service.p99)} vs pg ${round(r.latencyMs.direct.p99)}`,
+      `ratio ${r.latencyMs.ratio.p99}`,
+      `≤ 1.5 ${ok(r.latencyMs.ratio.p99 <= 1.5)}`,
+    ],
+    ...Object.entries(r.throughputPerSecond).map(([c, t]): [string, string, string, string] => [
+      `throughput ×${c} (tests/s)`,
+      `${t.service} vs pg ${t.direct}`,
+      `ratio ${t.ratio}`,
+      `≥ 0.8 ${ok(t.ratio >= 0.8)}`,
+    ]),
+    [
+      'createDataSource ×32',
+      `${r.api.createDataSource.perSecond}/s, p99 ${r.api.createDataSource.p99Ms} ms`,
+      `{ __typename } ${r.api.typename.perSecond}/s, p99 ${r.api.typename.p99Ms} ms`,
+      '',
+    ],
+    [
+      'resident memory (MB)',
+      `service ${r.memory.serviceMb}`,
+      `bench ${r.memory.benchMb}`,
+      `≤ 250 ${ok(r.memory.serviceMb <= 250)}`,
+    ],
+    [
+      `fan-out ×${r.fanout.clients} (ms)`,
+      `last client p50 ${r.fanout.lastClientP50Ms}`,
+      `p99 ${r.fanout.lastClientP99Ms}`,
+      `≤ 100 ${ok(r.fanout.lastClientP99Ms <= 100)}`,
+    ],
+    [
+      `heartbeat ×${r.heartbeat.sources}, ${r.heartbeat.seconds} s`,
+      `largest gap ${r.heartbeat.largestGapSeconds} s`,
+      `${r.heartbeat.workerCpuMsPerBeat} ms CPU/beat (${r.heartbeat.beats} beats)`,
+      `≤ 1.5 ${ok(r.heartbeat.largestGapSeconds <= 1.5)}`,
+    ],
+  ];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
+  console.log('');
+  for (const row of rows) console.log(`| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`);
+  console.log(`\n(${r.seconds} s; results in bench/results/latest.json)`);
+}
+
+// Ctrl-C: exit through the normal path, so that the throwaway servers are stopped (pg-targets' exit hook).
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+await main();
