@@ -336,7 +336,7 @@ async function main() {
       const times = arrivals.get(remarks) ?? [];
       lastClientMs.push(Math.max(...times) - t);
     }
-    await Promise.all(subscribers.map((client) => client.dispose()));
+    for (const client of subscribers) await client.dispose(); // dispose() is void or a promise
     const fanout = {
       clients: P.fanoutClients,
       lastClientP50Ms: round(percentile(lastClientMs, 50)),

@@ -50,12 +50,16 @@ export type TestState = Omit<ConnectionTestRow, 'draft' | 'draftPasswordCipherte
 class EndpointStopped extends Error {}
 
 /**
- * Persists and publishes every change of a test, in order, without making the checks wait for the
- * metadata store: writes form a chain that `flush` awaits at the end. A failed write (the store is
- * down) is a failure of the service, thrown by `flush` so that the job is retried.
+ * Publishes every change of a test at once, in order, and keeps the stored test at most one write
+ * behind, without making the checks wait for the metadata store: while a write is in flight, later
+ * changes collapse into the newest state, which is written next. The final state is published only
+ * once it is stored, so that a subscriber who reads the stored test never waits for an end that was
+ * already announced. A failed write (the store is down) is a failure of the service, thrown by
+ * `flush` so that the job is retried.
  */
 class TestRecorder {
-  private chain: Promise<void> = Promise.resolve();
+  private pending: TestState | undefined;
+  private writing: Promise<void> | undefined;
   private failure: Error | undefined;
 
   constructor(
@@ -66,23 +70,35 @@ class TestRecorder {
   save(changes: Partial<TestState> = {}): void {
     Object.assign(this.state, changes, { revision: this.state.revision + 1 });
     const snapshot = structuredClone(this.state);
-    this.chain = this.chain.then(async () => {
-      if (this.failure) return;
-      try {
-        const { id, ...values } = snapshot;
-        await this.deps.db.update(connectionTests).set(values).where(eq(connectionTests.id, id));
-        this.deps.events.publish('connectionTests', id, snapshot);
-      } catch (error) {
-        this.failure = error instanceof Error ? error : new Error(String(error));
-      }
+    if (!isFinished(snapshot)) this.deps.events.publish('connectionTests', snapshot.id, snapshot);
+    this.pending = snapshot;
+    // `finally` clears it in a later tick, also when drain() finished without awaiting anything.
+    this.writing ??= this.drain().finally(() => {
+      this.writing = undefined;
     });
   }
 
+  private async drain(): Promise<void> {
+    for (let snapshot = this.pending; snapshot; snapshot = this.pending) {
+      this.pending = undefined;
+      if (this.failure) continue;
+      try {
+        const { id, ...values } = snapshot;
+        await this.deps.db.update(connectionTests).set(values).where(eq(connectionTests.id, id));
+        if (isFinished(snapshot)) this.deps.events.publish('connectionTests', id, snapshot);
+      } catch (error) {
+        this.failure = error instanceof Error ? error : new Error(String(error));
+      }
+    }
+  }
+
   async flush(): Promise<void> {
-    await this.chain;
+    while (this.writing) await this.writing;
     if (this.failure) throw this.failure;
   }
 }
+
+const isFinished = (test: { status: string }) => test.status === 'PASSED' || test.status === 'FAILED';
 
 /** Reads the test once the transaction that queued it has committed (it holds the test's lock). */
 async function loadTest(db: Database, testId: string): Promise<ConnectionTestRow | undefined> {
@@ -204,7 +220,12 @@ export async function runConnectionTest(deps: RunnerDeps, testId: string): Promi
     server: null,
     standbyServer: null,
   });
-  await reportToDataSource(deps, recorder.state, 'TEST_STARTED');
+  // Told while the checks run; awaited before the end, so TEST_STARTED always precedes TEST_FINISHED.
+  const reportedStart = reportToDataSource(deps, recorder.state, 'TEST_STARTED').then(
+    () => undefined,
+    // Held until awaited below, so that it is never an unhandled rejection.
+    (error: unknown) => (error instanceof Error ? error : new Error('the test start could not be recorded')),
+  );
 
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), deps.testTimeoutMs);
@@ -231,6 +252,8 @@ export async function runConnectionTest(deps: RunnerDeps, testId: string): Promi
     finishedAt,
     durationMs: finishedAt.getTime() - startedAt.getTime(),
   });
+  const startFailure = await reportedStart;
+  if (startFailure) throw startFailure;
   await recorder.flush();
   deps.metrics.testOutcomes.inc({
     status: recorder.state.status,

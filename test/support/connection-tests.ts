@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { Harness } from './harness.js';
 import { ROLES, type PgTarget } from './pg-targets.js';
 
@@ -166,5 +166,24 @@ export async function freshDatabase(options: { logBeats?: boolean } = {}): Promi
        GRANT SELECT, INSERT, UPDATE ON drc.heartbeat TO app_full;`,
     );
   }
+  // Replication brings it to the standby a moment later; tests of PRIMARY_STANDBY need it there.
+  await expect
+    .poll(
+      async () =>
+        (
+          await onTarget(
+            standbyProbe,
+            'SELECT 1 FROM pg_database WHERE datname = $1',
+            [name],
+            targets().standby,
+          )
+        ).length,
+      {
+        timeout: 10_000,
+      },
+    )
+    .toBe(1);
   return name;
 }
+
+const standbyProbe = 'postgres';

@@ -351,7 +351,10 @@ export async function startTargets(
         ],
         dir,
       );
-      await appendFile(path.join(s.dataDir, 'postgresql.conf'), pgConf(s.port, socketDir, { max_connections: options.maxConnections ?? 30, ...extra }));
+      await appendFile(
+        path.join(s.dataDir, 'postgresql.conf'),
+        pgConf(s.port, socketDir, { max_connections: options.maxConnections ?? 30, ...extra }),
+      );
       await writeFile(path.join(s.dataDir, 'pg_hba.conf'), `${hba.join('\n')}\n`);
       if (beforeStart) await beforeStart();
       await start(s);
