@@ -96,7 +96,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
     stack.push(() => queues.close());
     await queues.ready();
     const db = store.db;
-    const metrics = createMetrics({ queues, db });
+    const metrics = createMetrics({ queues, db, events });
     const ready = async () => {
       await Promise.all([store.pool.query('SELECT 1'), producer.ping()]);
       return true;

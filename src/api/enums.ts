@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { CHECK_NAMES, CHECK_STATUSES, CONNECTION_ERROR_CODES } from '../connection-tests/model.js';
 import {
   CONNECTION_STATUSES,
   DATA_SOURCE_TYPES,
@@ -18,51 +19,10 @@ export const SslModeEnum = enumOf(SSL_MODES);
 export const ConnectionStatusEnum = enumOf(CONNECTION_STATUSES);
 export const TestStatusEnum = enumOf(TEST_STATUSES);
 export const HeartbeatStateEnum = enumOf(HEARTBEAT_STATES);
-export const CheckStatusEnum = enumOf([
-  'PENDING',
-  'RUNNING',
-  'PASSED',
-  'WARNING',
-  'FAILED',
-  'SKIPPED',
-] as const);
+export const CheckStatusEnum = enumOf(CHECK_STATUSES);
 export const EndpointRoleEnum = enumOf(['PRIMARY', 'STANDBY'] as const);
-export const CheckNameEnum = enumOf([
-  'RESOLVE',
-  'CONNECT',
-  'TLS',
-  'AUTHENTICATE',
-  'SERVER',
-  'SCHEMA',
-  'READ_PRIVILEGES',
-  'INCREMENTAL',
-  'HEARTBEAT',
-] as const);
-export const ConnectionErrorCodeEnum = enumOf([
-  'TARGET_NOT_ALLOWED',
-  'HOST_NOT_FOUND',
-  'CONNECTION_REFUSED',
-  'NETWORK_UNREACHABLE',
-  'TIMEOUT',
-  'NOT_POSTGRES',
-  'TLS_NOT_SUPPORTED',
-  'TLS_REQUIRED_BY_SERVER',
-  'TLS_HANDSHAKE_FAILED',
-  'CERTIFICATE_INVALID',
-  'AUTH_FAILED',
-  'HBA_REJECTED',
-  'DATABASE_NOT_FOUND',
-  'TOO_MANY_CONNECTIONS',
-  'SERVER_NOT_READY',
-  'UNSUPPORTED_VERSION',
-  'ROLE_MISMATCH',
-  'SCHEMA_NOT_FOUND',
-  'PERMISSION_DENIED',
-  'LOGICAL_DECODING_DISABLED',
-  'REPLICATION_NOT_PERMITTED',
-  'REPLICATION_CAPACITY',
-  'INTERNAL',
-] as const);
+export const CheckNameEnum = enumOf(CHECK_NAMES);
+export const ConnectionErrorCodeEnum = enumOf(CONNECTION_ERROR_CODES);
 export const DataSourceEventKindEnum = enumOf([
   'CREATED',
   'UPDATED',

@@ -74,6 +74,26 @@ export interface DataSourceServiceDeps {
 
 const NULLABLE_FIELDS = new Set<keyof DataSourceSpec>(['region', 'standby', 'schemaName', 'remarks']);
 
+/** A spec as the columns of data_sources (the inverse of view.ts's specOf). */
+function columnsOf(spec: DataSourceSpec) {
+  return {
+    identifier: spec.identifier,
+    type: spec.type,
+    region: spec.region,
+    databaseAttribute: spec.databaseAttribute,
+    host: spec.host,
+    port: spec.port,
+    standbyHost: spec.standby?.host ?? null,
+    standbyPort: spec.standby?.port ?? null,
+    username: spec.username,
+    databaseName: spec.databaseName,
+    schemaName: spec.schemaName,
+    remarks: spec.remarks,
+    sslMode: spec.sslMode,
+    heartbeatEnabled: spec.heartbeatEnabled,
+  };
+}
+
 /** The associated data that binds a data source's password to its row (src/secrets). */
 export const passwordBinding = (id: string) => `data_sources:${id}:password`;
 
@@ -140,22 +160,9 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
             : undefined;
           await tx.insert(dataSources).values({
             id,
-            identifier: spec.identifier,
-            type: spec.type,
-            region: spec.region,
-            databaseAttribute: spec.databaseAttribute,
-            host: spec.host,
-            port: spec.port,
-            standbyHost: spec.standby?.host ?? null,
-            standbyPort: spec.standby?.port ?? null,
-            username: spec.username,
+            ...columnsOf(spec),
             passwordCiphertext: sealed.ciphertext,
             passwordKeyId: sealed.keyId,
-            databaseName: spec.databaseName,
-            schemaName: spec.schemaName,
-            remarks: spec.remarks,
-            sslMode: spec.sslMode,
-            heartbeatEnabled: spec.heartbeatEnabled,
             heartbeatState: spec.heartbeatEnabled ? 'PENDING' : 'DISABLED',
             connectionStatus: verifiedBy ? 'PASSED' : 'UNTESTED',
             lastTestId: verifiedBy?.id ?? null,
@@ -250,19 +257,7 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
           const [updated] = await tx
             .update(dataSources)
             .set({
-              identifier: next.identifier,
-              region: next.region,
-              databaseAttribute: next.databaseAttribute,
-              host: next.host,
-              port: next.port,
-              standbyHost: next.standby?.host ?? null,
-              standbyPort: next.standby?.port ?? null,
-              username: next.username,
-              databaseName: next.databaseName,
-              schemaName: next.schemaName,
-              remarks: next.remarks,
-              sslMode: next.sslMode,
-              heartbeatEnabled: next.heartbeatEnabled,
+              ...columnsOf(next),
               ...(heartbeatState !== current.heartbeatState
                 ? { heartbeatState, heartbeatLastError: null, heartbeatReplicationLagSeconds: null }
                 : {}),

@@ -16,7 +16,11 @@ export interface Metrics {
   checkDuration: Histogram<'check' | 'status'>;
 }
 
-export function createMetrics(sources: { queues: Queues; db: Database }): Metrics {
+export function createMetrics(sources: {
+  queues: Queues;
+  db: Database;
+  events: { subscribers: number };
+}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'dss_' });
 
@@ -34,6 +38,15 @@ export function createMetrics(sources: { queues: Queues; db: Database }): Metric
           this.set({ queue: queue.name, state }, queue[state]);
         }
       }
+    },
+  });
+
+  new Gauge({
+    name: 'dss_graphql_subscriptions',
+    help: 'Live GraphQL subscriptions served by this process.',
+    registers: [registry],
+    collect() {
+      this.set(sources.events.subscribers);
     },
   });
 

@@ -66,6 +66,7 @@ describe('/metrics', () => {
       after.get('dss_http_request_duration_seconds_count{method="POST",route="/graphql",status="200"}'),
     ).toBeGreaterThan(0);
     expect(after.get('dss_process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(after.has('dss_graphql_subscriptions')).toBe(true);
   });
 
   it('reports the heartbeat age of each beating data source', async () => {
