@@ -53,6 +53,12 @@ describe('/metrics', () => {
     const before = await scrape();
     await runDraft(h, draftFor(targets().closed));
     await runDraft(h, draftFor(targets().closed));
+    // The job's end is recorded a moment after the test's last message: wait for it, not for a time.
+    const jobsDone =
+      'dss_job_duration_seconds_count{queue="connection-test",job="connection-test",outcome="completed"}';
+    await expect
+      .poll(async () => ((await scrape()).get(jobsDone) ?? 0) - (before.get(jobsDone) ?? 0))
+      .toBe(2);
     const after = await scrape();
     expect((after.get(refused) ?? 0) - (before.get(refused) ?? 0)).toBe(2);
     expect((after.get(connectChecks) ?? 0) - (before.get(connectChecks) ?? 0)).toBe(2);
