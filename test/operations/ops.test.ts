@@ -17,7 +17,10 @@ afterAll(async () => {
 
 const base = () => h.url.replace(/\/graphql$/, '');
 
-/** Prometheus text: every sample line `name{labels} value`, every family with HELP and TYPE. */
+/**
+ * Prometheus text: every sample line `name{labels} value`, every family with HELP and TYPE. Values
+ * are floats as Go parses them (NaN and Inf in any case; prom-client writes `Nan`).
+ */
 function parsePrometheus(text: string): Map<string, number> {
   const samples = new Map<string, number>();
   const typed = new Set<string>();
@@ -29,7 +32,7 @@ function parsePrometheus(text: string): Map<string, number> {
       continue;
     }
     const sample =
-      /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)$/.exec(
+      /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|[Nn]a[Nn]|[+-]?[Ii]nf)$/.exec(
         line,
       );
     if (!sample) throw new Error(`not Prometheus text: ${line}`);
