@@ -241,6 +241,7 @@ async function tail(file: string, lines = 40): Promise<string> {
   }
 }
 
+// The pause between two polls of a server that is starting (no event says when it is ready); never a wait in a test.
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `maxConnections` (30 by default) for loads such as the benchmark's. */
