@@ -118,11 +118,23 @@ export class DataSourceResolver {
     @Root() message: DataSourceEventMessage,
     @Arg('id', () => ID, { nullable: true }) _id?: string | null,
   ) {
-    return {
-      kind: message.kind,
-      dataSourceId: message.dataSourceId,
-      dataSource: message.dataSource ? reviveView(message.dataSource) : null,
-      at: new Date(message.at),
-    };
+    return eventOf(message);
   }
+}
+
+// One message reaches every subscriber of this process as the same object: revive it once.
+const revived = new WeakMap<DataSourceEventMessage, ReturnType<typeof revive>>();
+const revive = (message: DataSourceEventMessage) => ({
+  kind: message.kind,
+  dataSourceId: message.dataSourceId,
+  dataSource: message.dataSource ? reviveView(message.dataSource) : null,
+  at: new Date(message.at),
+});
+function eventOf(message: DataSourceEventMessage) {
+  let event = revived.get(message);
+  if (!event) {
+    event = revive(message);
+    revived.set(message, event);
+  }
+  return event;
 }
