@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type pg from 'pg';
 import { CODE_TEXT } from '../connection-tests/codes.js';
 import type { EgressPolicy } from '../connection-tests/egress.js';
@@ -49,10 +49,12 @@ export const shouldBeatWhere = and(
 );
 
 type Executor = Pick<Database, 'update'>;
+/** What recording a heartbeat state needs. */
+type StateDeps = Pick<HeartbeatDeps, 'db' | 'events' | 'heartbeatIntervalSeconds'>;
 
 /** Saves heartbeat fields; when the state changed, tells subscribers (HEARTBEAT_CHANGED). */
 async function saveHeartbeat(
-  deps: HeartbeatDeps,
+  deps: StateDeps,
   tx: Executor,
   before: DataSourceRow,
   changes: Partial<
@@ -204,29 +206,17 @@ export async function install(deps: HeartbeatDeps, dataSourceId: string): Promis
 }
 
 /** Ends an install as FAILED, with what to do in lastError. */
-export async function failInstall(deps: HeartbeatDeps, row: DataSourceRow, lastError: string): Promise<void> {
+export async function failInstall(deps: StateDeps, row: DataSourceRow, lastError: string): Promise<void> {
   (await saveHeartbeat(deps, deps.db, row, { heartbeatState: 'FAILED', heartbeatLastError: lastError }))();
 }
 
 /** A data source's heartbeat state after its connection test ended (runner.ts). */
 export async function afterTest(
-  deps: Pick<HeartbeatDeps, 'db' | 'events' | 'heartbeatIntervalSeconds'>,
+  deps: StateDeps,
   row: DataSourceRow,
   heartbeatCheck: { status: string; message: string | null; hint: string | null } | undefined,
 ): Promise<void> {
   if (!row.heartbeatEnabled || heartbeatCheck?.status !== 'FAILED') return;
   // The test showed the heartbeat cannot be installed: say so, and which GRANT would fix it.
-  const lastError = [heartbeatCheck.message, heartbeatCheck.hint].filter(Boolean).join(' ');
-  const [updated] = await deps.db
-    .update(dataSources)
-    .set({ heartbeatState: 'FAILED', heartbeatLastError: lastError })
-    .where(and(eq(dataSources.id, row.id), sql`${dataSources.heartbeatState} <> 'FAILED'`))
-    .returning();
-  if (updated)
-    publishDataSourceEvent(
-      deps.events,
-      'HEARTBEAT_CHANGED',
-      row.id,
-      toView(updated, deps.heartbeatIntervalSeconds),
-    );
+  await failInstall(deps, row, [heartbeatCheck.message, heartbeatCheck.hint].filter(Boolean).join(' '));
 }

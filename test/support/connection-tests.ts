@@ -1,26 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { expect, inject } from 'vitest';
+import type { CheckRecord, ServerInfoRecord } from '../../src/schema/index.js';
 import type { Harness } from './harness.js';
 import { ROLES, type PgTarget } from './pg-targets.js';
 
-export interface CheckData {
-  endpoint: 'PRIMARY' | 'STANDBY';
-  name: string;
-  status: string;
-  code: string | null;
-  message: string | null;
-  hint: string | null;
-  durationMs: number | null;
-}
-
-interface ServerData {
-  version: string;
-  versionNum: number;
-  inRecovery: boolean;
-  walLevel: string | null;
-  readableSchemas: string[] | null;
-}
+/** A check and a server as the API shows them: the stored records' shapes. */
+export type CheckData = CheckRecord;
+type ServerData = ServerInfoRecord;
 
 export interface TestData {
   id: string;
