@@ -1,18 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { databaseUrl, PG_URL, REDIS_URL } from './support/env.js';
+import { PG_URL, REDIS_URL } from './support/env.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from './support/factories.js';
+import { dropTestDatabase } from './support/harness.js';
 import { assertNoCanaryIn, spawnService } from './support/service-process.js';
 
 // The service as an operator runs it: src/main.ts in its own process, configured by environment only.
 
 const created: string[] = [];
 afterAll(async () => {
-  const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
-  await admin.connect();
-  for (const name of created) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  for (const name of created) await dropTestDatabase(name, `test-proc-${name}`);
 });
 
 function environment(overrides: Record<string, string> = {}) {
