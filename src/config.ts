@@ -1,7 +1,14 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /** Roles a token can carry (PRODUCT.md §5). */
 export type Role = 'admin' | 'viewer';
+
+/** Who a request acts as: the token's name (audit trail, rate limits) and its role. */
+export interface Principal {
+  readonly name: string;
+  readonly role: Role;
+}
 
 const list = z
   .string()
@@ -16,7 +23,41 @@ const list = z
 const milliseconds = (defaultValue: number) =>
   z.coerce.number().int().min(1).max(3_600_000).default(defaultValue);
 
-const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'expected a CIDR such as 10.0.0.0/8 or fd00::/8');
+const count = (defaultValue: number, max = 1_000_000) =>
+  z.coerce.number().int().min(1).max(max).default(defaultValue);
+
+/** A CIDR that ipaddr.js parses: the prefix fits the family (no 10.0.0.0/99), the address is valid. */
+const cidr = z.string().refine((value) => {
+  try {
+    ipaddr.parseCIDR(value);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected CIDRs such as 10.0.0.0/8 or fd00::/8, with a prefix length that fits the address');
+
+const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** `name:role:token`, or the older `role:token` (named after its role). Tokens are ≥ 16 characters. */
+function parseToken(entry: string): { name: string; role: Role; token: string } | undefined {
+  const [first = '', second = '', ...rest] = entry.split(':');
+  if (first === 'admin' || first === 'viewer') {
+    const token = [second, ...rest].join(':');
+    return /^\S{16,}$/.test(token) ? { name: first, role: first, token } : undefined;
+  }
+  const token = rest.join(':');
+  if (!TOKEN_NAME.test(first) || (second !== 'admin' && second !== 'viewer')) return undefined;
+  return /^\S{16,}$/.test(token) ? { name: first, role: second, token } : undefined;
+}
+
+/** An origin as browsers send it: scheme://host[:port], nothing else. */
+const origin = z.string().refine((value) => {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}, 'expected origins such as https://console.example.com (scheme, host and port only)');
 
 const environmentSchema = z
   .object({
@@ -38,16 +79,21 @@ const environmentSchema = z
       .optional(),
     SECRET_KEYS_PREVIOUS: list,
     SECRET_KEY_FILE: z.string().min(1).default('.secret-key'),
-    API_TOKENS: list.pipe(
-      z.array(
-        z
-          .string()
-          .regex(
-            /^(admin|viewer):\S{16,}$/,
-            'each entry is role:token, role admin or viewer, token ≥ 16 characters',
-          ),
-      ),
-    ),
+    API_TOKENS: list
+      .pipe(
+        z.array(
+          z
+            .string()
+            .refine(
+              (entry) => parseToken(entry) !== undefined,
+              'each entry is name:role:token (or role:token), role admin or viewer, token ≥ 16 characters',
+            ),
+        ),
+      )
+      .refine((entries) => {
+        const names = entries.map((entry) => parseToken(entry)?.name);
+        return new Set(names).size === names.length;
+      }, 'token names must be unique (the older role:token form is named after its role)'),
     REGIONS: list.pipe(
       z.array(
         z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'region names are letters, digits, _, . and -'),
@@ -63,6 +109,27 @@ const environmentSchema = z
     SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
     TARGET_ALLOW_CIDRS: list.pipe(z.array(cidr)),
     TARGET_DENY_CIDRS: list.pipe(z.array(cidr)),
+    /** Browser origins allowed to open a WebSocket besides the service's own (same-origin). */
+    ALLOWED_ORIGINS: list.pipe(z.array(origin)),
+    WS_MAX_SOCKETS: count(2_000),
+    WS_MAX_SOCKETS_PER_TOKEN: count(200),
+    WS_MAX_SUBSCRIPTIONS_PER_SOCKET: count(100),
+    QUERY_MAX_ALIASES: count(15, 10_000),
+    QUERY_MAX_DEPTH: count(10, 1_000),
+    QUERY_MAX_TOKENS: count(2_000),
+    QUERY_MAX_COST: count(10_000),
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: count(120),
+    RATE_LIMIT_TESTS_PER_MINUTE: count(30),
+    AUTH_FAILURE_LIMIT: count(5, 1_000),
+    AUTH_FAILURE_WINDOW_SECONDS: count(900, 86_400),
+    TARGET_MAX_CONCURRENT_TESTS: count(2, 1_000),
+    TEST_RETENTION_DAYS: count(30, 3_650),
+    TEST_RETENTION_PER_DATA_SOURCE: count(100, 100_000),
+    OPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_TOKEN: z
+      .string()
+      .regex(/^\S{16,}$/, 'must be at least 16 characters, no spaces')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -77,7 +144,7 @@ const environmentSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['API_TOKENS'],
-        message: 'is required in production (role:token,…)',
+        message: 'is required in production (name:role:token,…)',
       });
     }
   });
@@ -93,7 +160,8 @@ export interface Config {
   readonly secretKey: string | undefined;
   readonly previousSecretKeys: readonly string[];
   readonly secretKeyFile: string;
-  readonly apiTokens: ReadonlyMap<string, Role>;
+  /** token → who it is. Empty: the API is open (development only). */
+  readonly apiTokens: ReadonlyMap<string, Principal>;
   readonly regions: readonly string[];
   readonly heartbeatIntervalSeconds: number;
   /** Data sources whose heartbeat connections one worker keeps open. */
@@ -107,6 +175,30 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly targetAllowCidrs: readonly string[];
   readonly targetDenyCidrs: readonly string[];
+  readonly allowedOrigins: readonly string[];
+  readonly wsMaxSockets: number;
+  readonly wsMaxSocketsPerToken: number;
+  readonly wsMaxSubscriptionsPerSocket: number;
+  /** GraphQL operation limits, on HTTP and WebSocket alike. */
+  readonly queryLimits: {
+    readonly aliases: number;
+    readonly depth: number;
+    readonly tokens: number;
+    readonly cost: number;
+  };
+  /** Per token, per minute, shared by every API process. */
+  readonly rateLimits: { readonly mutationsPerMinute: number; readonly testsPerMinute: number };
+  /** AUTH_FAILED results per target account before tests of it fail fast, and the window. */
+  readonly authFailureLimit: number;
+  readonly authFailureWindowSeconds: number;
+  /** Tests of one target (host:port) running at once, across every worker. */
+  readonly targetMaxConcurrentTests: number;
+  readonly testRetentionDays: number;
+  readonly testRetentionPerDataSource: number;
+  /** Serve /metrics, /healthz and /readyz on this port instead of the API's. */
+  readonly opsPort: number | undefined;
+  /** When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  readonly metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -122,8 +214,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   );
   const parsed = environmentSchema.safeParse(present);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${String(issue.path[0] ?? '?')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    // One line, so that a failed start says everything in the one line operators read first.
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0] ?? '?')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
   return Object.freeze({
@@ -139,8 +232,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKeyFile: e.SECRET_KEY_FILE,
     apiTokens: new Map(
       e.API_TOKENS.map((entry) => {
-        const [role, ...token] = entry.split(':');
-        return [token.join(':'), role as Role];
+        const { name, role, token } = parseToken(entry)!;
+        return [token, Object.freeze({ name, role })];
       }),
     ),
     regions: [...new Set(e.REGIONS)],
@@ -154,5 +247,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     targetAllowCidrs: e.TARGET_ALLOW_CIDRS,
     targetDenyCidrs: e.TARGET_DENY_CIDRS,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    wsMaxSockets: e.WS_MAX_SOCKETS,
+    wsMaxSocketsPerToken: e.WS_MAX_SOCKETS_PER_TOKEN,
+    wsMaxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+    queryLimits: Object.freeze({
+      aliases: e.QUERY_MAX_ALIASES,
+      depth: e.QUERY_MAX_DEPTH,
+      tokens: e.QUERY_MAX_TOKENS,
+      cost: e.QUERY_MAX_COST,
+    }),
+    rateLimits: Object.freeze({
+      mutationsPerMinute: e.RATE_LIMIT_MUTATIONS_PER_MINUTE,
+      testsPerMinute: e.RATE_LIMIT_TESTS_PER_MINUTE,
+    }),
+    authFailureLimit: e.AUTH_FAILURE_LIMIT,
+    authFailureWindowSeconds: e.AUTH_FAILURE_WINDOW_SECONDS,
+    targetMaxConcurrentTests: e.TARGET_MAX_CONCURRENT_TESTS,
+    testRetentionDays: e.TEST_RETENTION_DAYS,
+    testRetentionPerDataSource: e.TEST_RETENTION_PER_DATA_SOURCE,
+    opsPort: e.OPS_PORT,
+    metricsToken: e.METRICS_TOKEN,
   });
 }

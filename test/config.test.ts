@@ -19,14 +19,16 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
-  it('parses API_TOKENS into roles and REGIONS into a list', () => {
+  it('parses API_TOKENS into named principals (name:role:token, or role:token named after its role)', () => {
     const config = loadConfig({
-      API_TOKENS: 'admin:aaaaaaaaaaaaaaaaaaaa, viewer:bbbbbbbbbbbbbbbbbbbb',
+      API_TOKENS:
+        'ci-bot:admin:aaaaaaaaaaaaaaaaaaaa, viewer:bbbbbbbbbbbbbbbbbbbb,alice:viewer:cc:cccccccccccccccccc',
       REGIONS: 'cn-hangzhou,eu-west-1,cn-hangzhou',
     });
     expect([...config.apiTokens]).toEqual([
-      ['aaaaaaaaaaaaaaaaaaaa', 'admin'],
-      ['bbbbbbbbbbbbbbbbbbbb', 'viewer'],
+      ['aaaaaaaaaaaaaaaaaaaa', { name: 'ci-bot', role: 'admin' }],
+      ['bbbbbbbbbbbbbbbbbbbb', { name: 'viewer', role: 'viewer' }],
+      ['cc:cccccccccccccccccc', { name: 'alice', role: 'viewer' }],
     ]);
     expect(config.regions).toEqual(['cn-hangzhou', 'eu-west-1']);
   });
@@ -55,5 +57,28 @@ describe('loadConfig', () => {
     }
     expect(message).not.toContain('super-secret-token-value');
     expect(message).not.toContain('dG9vLXNob3J0');
+    expect(message.split('\n')).toHaveLength(1);
+  });
+
+  it('refuses duplicate token names, a token of another role and CIDRs whose prefix does not fit', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(problems({ API_TOKENS: 'a:admin:aaaaaaaaaaaaaaaaaaaa,a:viewer:bbbbbbbbbbbbbbbbbbbb' })).toMatch(
+      /API_TOKENS: token names must be unique/,
+    );
+    expect(problems({ API_TOKENS: 'a:root:aaaaaaaaaaaaaaaaaaaa' })).toMatch(/API_TOKENS: each entry/);
+    for (const bad of ['10.0.0.0/99', '10.0.0.0/33', 'fd00::/129', '300.0.0.0/8', '10.0.0.0']) {
+      expect(problems({ TARGET_ALLOW_CIDRS: bad })).toMatch(/^Invalid configuration: TARGET_ALLOW_CIDRS: /);
+    }
+    expect(problems({ ALLOWED_ORIGINS: 'https://console.example.com/path' })).toMatch(/ALLOWED_ORIGINS: /);
+    expect(
+      problems({ TARGET_DENY_CIDRS: '10.0.0.0/8, fd00::/8', ALLOWED_ORIGINS: 'http://localhost:5173' }),
+    ).toBe('');
   });
 });

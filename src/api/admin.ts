@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type express from 'express';
 import { GraphQLError } from 'graphql';
-import type { Role } from '../config.js';
+import type { Principal } from '../config.js';
 import type { Queues } from '../lib/queues.js';
 import { QUEUE_NAMES } from '../workers/jobs.js';
 import { authenticate } from './auth.js';
@@ -11,14 +11,14 @@ import { authenticate } from './auth.js';
 export const BULL_BOARD_PATH = '/admin/queues';
 
 /** Bull Board for operators, behind an admin token: 401 without a valid token, 403 for a viewer. */
-export function bullBoard(queues: Queues, tokens: ReadonlyMap<string, Role>): express.RequestHandler[] {
+export function bullBoard(queues: Queues, tokens: ReadonlyMap<string, Principal>): express.RequestHandler[] {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({ queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queues.get(name))), serverAdapter });
   const adminOnly: express.RequestHandler = (req, res, next) => {
-    let role: Role;
+    let principal: Principal;
     try {
-      role = authenticate(req.header('authorization'), tokens);
+      principal = authenticate(req.header('authorization'), tokens);
     } catch (error) {
       res.status(401).json({
         code: 'UNAUTHENTICATED',
@@ -26,7 +26,7 @@ export function bullBoard(queues: Queues, tokens: ReadonlyMap<string, Role>): ex
       });
       return;
     }
-    if (role !== 'admin') {
+    if (principal.role !== 'admin') {
       res.status(403).json({ code: 'FORBIDDEN', message: 'Bull Board needs an admin token' });
       return;
     }

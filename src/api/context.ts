@@ -1,4 +1,4 @@
-import type { Config, Role } from '../config.js';
+import type { Config, Principal } from '../config.js';
 import type { EnqueueTest } from '../connection-tests/service.js';
 import type { DataSourceService } from '../datasources/service.js';
 import type { Events } from '../events.js';
@@ -24,5 +24,8 @@ export interface ApiDeps {
 /** Per request (HTTP) or per operation (WebSocket). */
 export interface ApiContext extends ApiDeps {
   requestId: string;
-  role: Role;
+  /** Who the request acts as (its token's name and role). */
+  principal: Principal;
+  /** The client's address as the socket saw it (audit trail). */
+  clientAddress: string;
 }

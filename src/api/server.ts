@@ -9,8 +9,9 @@ import { GraphQLError } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { Role } from '../config.js';
+import type { Principal } from '../config.js';
 import { bullBoard, BULL_BOARD_PATH } from './admin.js';
+import { AppError } from '../errors.js';
 import { authenticate } from './auth.js';
 import type { ApiContext, ApiDeps } from './context.js';
 import { formatError, toPublicError } from './errors.js';
@@ -46,7 +47,7 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   wsServer.on('error', (error) => logger.error({ err: error }, 'websocket server error'));
-  const roles = new WeakMap<object, Role>();
+  const principals = new WeakMap<object, Principal>();
   const publicError = (error: GraphQLError) =>
     formatError(toPublicError(error, randomUUID(), logger).toJSON());
   const wsCleanup = useServer<Record<string, unknown>>(
@@ -54,7 +55,7 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
       schema,
       onConnect: (ctx) => {
         try {
-          roles.set(ctx, authenticate(ctx.connectionParams?.authorization, config.apiTokens));
+          principals.set(ctx, authenticate(ctx.connectionParams?.authorization, config.apiTokens));
           return true;
         } catch (error) {
           const message = error instanceof GraphQLError ? error.message : 'Unauthenticated';
@@ -62,7 +63,17 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
           return false;
         }
       },
-      context: (ctx): ApiContext => ({ ...deps, requestId: randomUUID(), role: roles.get(ctx) ?? 'viewer' }),
+      context: (ctx): ApiContext => {
+        const principal = principals.get(ctx);
+        // onConnect admitted every socket that gets here; a missing entry would be a bug, so deny.
+        if (!principal) throw new AppError('UNAUTHENTICATED', 'The connection was not authenticated');
+        return {
+          ...deps,
+          requestId: randomUUID(),
+          principal,
+          clientAddress: ctx.extra.request.socket.remoteAddress ?? 'unknown',
+        };
+      },
       // Errors reach graphql-ws clients in two ways: as an `error` message (the operation failed to
       // start) and inside a `next` result (a resolver or subscribe function threw). Both are mapped.
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => publicError(error)),
@@ -103,8 +114,13 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
         const header = req.header('x-request-id');
         const requestId = header && REQUEST_ID.test(header) ? header : randomUUID();
         res.setHeader('x-request-id', requestId);
-        const role = authenticate(req.header('authorization'), config.apiTokens);
-        return Promise.resolve({ ...deps, requestId, role });
+        const principal = authenticate(req.header('authorization'), config.apiTokens);
+        return Promise.resolve({
+          ...deps,
+          requestId,
+          principal,
+          clientAddress: req.socket.remoteAddress ?? 'unknown',
+        });
       },
     }),
   );

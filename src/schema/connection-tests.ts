@@ -68,6 +68,11 @@ export const connectionTests = pgTable(
     index('connection_tests_open_idx')
       .on(t.queuedAt)
       .where(sql`${t.status} IN ('QUEUED', 'RUNNING')`),
+    // Retention: drafts whose sealed password awaits its purge, and old finished tests.
+    index('connection_tests_draft_password_idx')
+      .on(t.finishedAt)
+      .where(sql`${t.draftPasswordCiphertext} IS NOT NULL`),
+    index('connection_tests_finished_at_idx').on(t.finishedAt),
   ],
 );
 

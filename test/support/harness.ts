@@ -95,6 +95,11 @@ export async function startHarness(
     REDIS_PREFIX: options.sharedWith?.config.redisPrefix ?? `test-${suffix}`,
     SECRET_KEY: options.sharedWith?.config.secretKey ?? randomBytes(32).toString('base64'),
     API_TOKENS: `admin:${ADMIN_TOKEN},viewer:${VIEWER_TOKEN}`,
+    // The limits have tests of their own (test/security); elsewhere they would only slow the suite.
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000',
+    RATE_LIMIT_TESTS_PER_MINUTE: '100000',
+    AUTH_FAILURE_LIMIT: '1000',
+    TARGET_MAX_CONCURRENT_TESTS: '100',
     ...options.env,
   });
 

@@ -66,7 +66,7 @@ export class ConnectionTestResolver {
     @Ctx() ctx: ApiContext,
     @Arg('input', () => TestConnectionInput) input: TestConnectionInput,
   ) {
-    requireAdmin(ctx.role);
+    requireAdmin(ctx.principal);
     return requestTest(ctx, input);
   }
 

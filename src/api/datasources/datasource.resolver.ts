@@ -70,7 +70,7 @@ export class DataSourceResolver {
     @Ctx() ctx: ApiContext,
     @Arg('input', () => CreateDataSourceInput) input: CreateDataSourceInput,
   ) {
-    requireAdmin(ctx.role);
+    requireAdmin(ctx.principal);
     return ctx.dataSources.create(input);
   }
 
@@ -81,13 +81,13 @@ export class DataSourceResolver {
     @Arg('input', () => UpdateDataSourceInput) input: UpdateDataSourceInput,
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion?: number | null,
   ) {
-    requireAdmin(ctx.role);
+    requireAdmin(ctx.principal);
     return ctx.dataSources.update(id, input, expectedVersion);
   }
 
   @Mutation(() => DeleteDataSourcePayload)
   deleteDataSource(@Ctx() ctx: ApiContext, @Arg('id', () => ID) id: string) {
-    requireAdmin(ctx.role);
+    requireAdmin(ctx.principal);
     return ctx.dataSources.delete(id);
   }
 

@@ -79,7 +79,7 @@ export class OperationsResolver {
     @Arg('queue', () => String) queue: string,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
   ) {
-    requireAdmin(ctx.role);
+    requireAdmin(ctx.principal);
     if (first < 1 || first > 100)
       throw AppError.badInput([{ field: 'first', message: 'must be between 1 and 100' }]);
     return ctx.queues.failed(queueName(queue), first);
@@ -87,20 +87,20 @@ export class OperationsResolver {
 
   @Mutation(() => Int, { description: 'Retries every failed job of a queue; returns how many (admin only).' })
   retryFailedJobs(@Ctx() ctx: ApiContext, @Arg('queue', () => String) queue: string) {
-    requireAdmin(ctx.role);
+    requireAdmin(ctx.principal);
     return ctx.queues.retryFailed(queueName(queue));
   }
 
   @Mutation(() => QueueStats, { description: 'Workers stop taking jobs of this queue (admin only).' })
   async pauseQueue(@Ctx() ctx: ApiContext, @Arg('queue', () => String) queue: string) {
-    requireAdmin(ctx.role);
+    requireAdmin(ctx.principal);
     await ctx.queues.pause(queueName(queue));
     return statsOf(ctx, queueName(queue));
   }
 
   @Mutation(() => QueueStats, { description: 'Workers take jobs of this queue again (admin only).' })
   async resumeQueue(@Ctx() ctx: ApiContext, @Arg('queue', () => String) queue: string) {
-    requireAdmin(ctx.role);
+    requireAdmin(ctx.principal);
     await ctx.queues.resume(queueName(queue));
     return statsOf(ctx, queueName(queue));
   }
