@@ -7,6 +7,8 @@ export type AppErrorCode =
   | 'PASSWORD_REQUIRED'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'QUERY_TOO_COMPLEX'
   | 'SERVICE_UNAVAILABLE';
 
 export interface FieldError {
@@ -20,9 +22,17 @@ export class AppError extends Error {
     readonly code: AppErrorCode,
     message: string,
     readonly fields: readonly FieldError[] = [],
+    /** Facts a client acts on, safe to show: `retryAfterSeconds`, the `limit` that was exceeded. */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'AppError';
+  }
+
+  static rateLimited(what: string, retryAfterSeconds: number): AppError {
+    return new AppError('RATE_LIMITED', `Too many ${what}: try again in ${retryAfterSeconds} s`, [], {
+      retryAfterSeconds,
+    });
   }
 
   static notFound(what: string): AppError {

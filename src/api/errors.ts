@@ -13,6 +13,8 @@ const PUBLIC_CODES = new Set<string>([
   'PASSWORD_REQUIRED',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  'RATE_LIMITED',
+  'QUERY_TOO_COMPLEX',
   'SERVICE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
   'GRAPHQL_PARSE_FAILED',
@@ -37,6 +39,9 @@ function extensionsOf(error: AppError): Record<string, unknown> {
       return { code };
     case 'UNAUTHENTICATED':
       return { code, http: { status: 401 } };
+    case 'RATE_LIMITED':
+    case 'QUERY_TOO_COMPLEX':
+      return { code, ...error.details };
   }
 }
 
