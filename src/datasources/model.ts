@@ -1,9 +1,9 @@
-import type {
-  CONNECTION_STATUSES,
-  DATA_SOURCE_TYPES,
-  DATABASE_ATTRIBUTES,
-  HEARTBEAT_STATES,
+import {
   SSL_MODES,
+  type CONNECTION_STATUSES,
+  type DATA_SOURCE_TYPES,
+  type DATABASE_ATTRIBUTES,
+  type HEARTBEAT_STATES,
 } from '../schema/enums.js';
 
 export type DataSourceType = (typeof DATA_SOURCE_TYPES)[number];
@@ -60,6 +60,13 @@ export interface DataSourceView extends DataSourceSpec {
 
 /** Changing any of these can send the stored password elsewhere, so they need it again (PRODUCT.md §1). */
 export const RETARGETING_FIELDS = ['host', 'port', 'standby', 'username', 'databaseName'] as const;
+
+/**
+ * Weakening TLS retargets too: the stored password would then go to whoever answers on the path
+ * (VERIFY_FULL → … → DISABLE), so it needs the password again, like a host change. SSL_MODES is
+ * ordered from the weakest to the strongest.
+ */
+export const weakensTls = (from: SslMode, to: SslMode) => SSL_MODES.indexOf(to) < SSL_MODES.indexOf(from);
 
 /** Changing any of these changes what a connection test would find. */
 export const CONNECTION_FIELDS = [

@@ -24,6 +24,7 @@ import {
   type DatabaseAttribute,
   type Endpoint,
   type HeartbeatState,
+  weakensTls,
 } from './model.js';
 import { postgresql } from './postgresql.js';
 import { defaultRegion, validateDataSource, validatePassword } from './rules.js';
@@ -228,7 +229,8 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
           errors.push(...validateDataSource(next, regions));
           rejectIfInvalid(errors);
 
-          const retargeted = RETARGETING_FIELDS.filter((field) => changedFields.includes(field));
+          const retargeted: string[] = RETARGETING_FIELDS.filter((field) => changedFields.includes(field));
+          if (weakensTls(before.sslMode, next.sslMode)) retargeted.push('sslMode (to a weaker mode)');
           if (retargeted.length > 0 && typeof password !== 'string') {
             throw new AppError(
               'PASSWORD_REQUIRED',

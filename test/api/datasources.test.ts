@@ -212,29 +212,48 @@ describe('updateDataSource', () => {
     ['username', { username: 'someone-else' }],
     ['databaseName', { databaseName: 'other' }],
     ['standby', { databaseAttribute: 'PRIMARY_STANDBY', standby: { host: 'replica.example' } }],
-  ])('requires the password again when %s changes (PASSWORD_REQUIRED)', async (field, change) => {
-    const { dataSource } = await create();
-    const refused = await update(dataSource.id, change);
-    expect(refused.errors?.[0]?.extensions?.code).toBe('PASSWORD_REQUIRED');
-    expect(refused.errors?.[0]?.message).toContain(field);
-    const unchanged = await one(h.pool, 'SELECT version, host, port FROM data_sources WHERE id = $1', [
-      dataSource.id,
-    ]);
-    expect(unchanged).toMatchObject({ version: 1, host: dataSource.host, port: 5432 });
+    ['sslMode', { sslMode: 'DISABLE' }],
+    ['sslMode', { sslMode: 'REQUIRE' }, 'VERIFY_FULL'],
+    ['sslMode', { sslMode: 'VERIFY_CA' }, 'VERIFY_FULL'],
+  ])(
+    'requires the password again when %s changes (PASSWORD_REQUIRED)',
+    async (field, change, sslMode = 'PREFER') => {
+      const { dataSource } = await create({ sslMode });
+      const refused = await update(dataSource.id, change);
+      expect(refused.errors?.[0]?.extensions?.code).toBe('PASSWORD_REQUIRED');
+      expect(refused.errors?.[0]?.message).toContain(field);
+      const unchanged = await one(h.pool, 'SELECT version, host, port FROM data_sources WHERE id = $1', [
+        dataSource.id,
+      ]);
+      expect(unchanged).toMatchObject({ version: 1, host: dataSource.host, port: 5432 });
 
-    const accepted = await update(dataSource.id, { ...change, password: `${CANARY_PASSWORD}-new` });
-    expect(accepted.errors).toBeUndefined();
-    expect(accepted.data?.updateDataSource.test?.status).toBe('QUEUED');
-    expect(accepted.data?.updateDataSource.dataSource.lastTest?.id).toBe(
-      accepted.data?.updateDataSource.test?.id,
-    );
-  });
+      const accepted = await update(dataSource.id, { ...change, password: `${CANARY_PASSWORD}-new` });
+      expect(accepted.errors).toBeUndefined();
+      expect(accepted.data?.updateDataSource.test?.status).toBe('QUEUED');
+      expect(accepted.data?.updateDataSource.dataSource.lastTest?.id).toBe(
+        accepted.data?.updateDataSource.test?.id,
+      );
+    },
+  );
 
   it('does not ask for the password when a retargeting field is given unchanged', async () => {
     const { dataSource } = await create();
     const same = await update(dataSource.id, { host: dataSource.host, port: 5432, remarks: 'touched' });
     expect(same.errors).toBeUndefined();
     expect(same.data?.updateDataSource.test).toBeNull();
+  });
+
+  it('queues a test without asking for the password when sslMode becomes stricter', async () => {
+    const { dataSource } = await create({ sslMode: 'DISABLE' });
+    for (const [sslMode, version] of [
+      ['PREFER', 2],
+      ['VERIFY_FULL', 3],
+    ] as const) {
+      const stricter = await update(dataSource.id, { sslMode });
+      expect(stricter.errors).toBeUndefined();
+      expect(stricter.data?.updateDataSource.test?.status).toBe('QUEUED');
+      expect(stricter.data?.updateDataSource.dataSource.version).toBe(version);
+    }
   });
 
   it('queues a test when sslMode, schemaName or the password change', async () => {
@@ -400,7 +419,7 @@ describe('tests and testConnection', () => {
 
   it("lists a data source's tests newest first", async () => {
     const { dataSource, test } = await create();
-    const second = await update(dataSource.id, { sslMode: 'DISABLE' });
+    const second = await update(dataSource.id, { sslMode: 'DISABLE', password: 'retyped-for-a-weaker-mode' });
     const third = await update(dataSource.id, { sslMode: 'REQUIRE' });
     const result = await h.gql<{
       dataSource: {
