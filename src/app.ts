@@ -1,4 +1,6 @@
 import { startOpsServer } from './api/ops.js';
+import { createRateLimits } from './api/rate-limits.js';
+import { createAuditTrail } from './audit/trail.js';
 import { createApiServer, type ApiServer } from './api/server.js';
 import type { Config } from './config.js';
 import { createEgressPolicy } from './connection-tests/egress.js';
@@ -20,6 +22,8 @@ export interface App {
   /** The GraphQL endpoint, when this process serves the API. */
   url?: string;
   wsUrl?: string;
+  /** The ops endpoints' base URL, when they have a server of their own (role worker, or OPS_PORT). */
+  opsUrl?: string;
   /** The event bus; tests wait on its subscriber count. */
   events: Events;
   stop(): Promise<void>;
@@ -96,17 +100,19 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
     stack.push(() => queues.close());
     await queues.ready();
     const db = store.db;
-    const metrics = createMetrics({ queues, db, events });
+    const metrics = createMetrics({ queues, db, store, events });
     const ready = async () => {
       await Promise.all([store.pool.query('SELECT 1'), producer.ping()]);
       return true;
     };
     const enqueueTest = (testId: string) => queues.add('connection-test', { testId }, testId);
+    const audit = createAuditTrail({ db, logger });
     const dataSources = createDataSourceService({
       db,
       secrets,
       events,
       logger,
+      audit,
       regions: config.regions,
       heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
       enqueueTest,
@@ -135,23 +141,49 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
       });
       stack.push(() => workers.stop(config.shutdownTimeoutMs));
     }
-    if (role === 'worker') {
-      // A worker serves no API, but operators still scrape and probe it.
-      const ops = await startOpsServer(metrics, ready, config.host, config.port);
+    let opsUrl: string | undefined;
+    // A worker serves no API, but operators still scrape and probe it; OPS_PORT moves these endpoints
+    // off the API's port for every role.
+    if (role === 'worker' || config.opsPort !== undefined) {
+      const ops = await startOpsServer(
+        { metrics, metricsToken: config.metricsToken, ready },
+        config.host,
+        config.opsPort ?? config.port,
+      );
       stack.push(() => ops.stop());
+      opsUrl = ops.url;
       logger.info({ url: `${ops.url}/metrics` }, 'metrics and health endpoints listening');
     }
     let api: ApiServer | undefined;
     if (role === 'api' || role === 'all') {
       api = await createApiServer(
-        { config, db, secrets, events, queues, dataSources, enqueueTest, logger, metrics },
+        {
+          config,
+          db,
+          secrets,
+          events,
+          queues,
+          dataSources,
+          enqueueTest,
+          logger,
+          metrics,
+          audit,
+          rateLimits: createRateLimits({
+            redis: producer,
+            prefix: config.redisPrefix,
+            perMinute: {
+              mutations: config.rateLimits.mutationsPerMinute,
+              tests: config.rateLimits.testsPerMinute,
+            },
+          }),
+        },
         { host: config.host, port: config.port, ready },
       );
       stack.push(() => api?.stop() ?? Promise.resolve());
       logger.info({ url: api.url }, 'GraphQL API listening');
     }
 
-    return { url: api?.url, wsUrl: api?.wsUrl, events, stop: closeAll };
+    return { url: api?.url, wsUrl: api?.wsUrl, opsUrl, events, stop: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { AUDIT_ACTIONS } from '../audit/trail.js';
 import { CHECK_NAMES, CHECK_STATUSES, CONNECTION_ERROR_CODES } from '../connection-tests/model.js';
 import {
   CONNECTION_STATUSES,
@@ -23,6 +24,7 @@ export const CheckStatusEnum = enumOf(CHECK_STATUSES);
 export const EndpointRoleEnum = enumOf(['PRIMARY', 'STANDBY'] as const);
 export const CheckNameEnum = enumOf(CHECK_NAMES);
 export const ConnectionErrorCodeEnum = enumOf(CONNECTION_ERROR_CODES);
+export const AuditActionEnum = enumOf(AUDIT_ACTIONS);
 export const DataSourceEventKindEnum = enumOf([
   'CREATED',
   'UPDATED',
@@ -58,3 +60,4 @@ registerEnumType(ConnectionErrorCodeEnum, {
 });
 registerEnumType(HeartbeatStateEnum, { name: 'HeartbeatState' });
 registerEnumType(DataSourceEventKindEnum, { name: 'DataSourceEventKind' });
+registerEnumType(AuditActionEnum, { name: 'AuditAction', description: 'What an audit event records.' });

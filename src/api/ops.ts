@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express, { type Router } from 'express';
 import type { Metrics } from '../lib/metrics.js';
@@ -18,8 +19,19 @@ export function httpTiming(metrics: Metrics): express.RequestHandler {
   };
 }
 
+export interface OpsOptions {
+  /** Whether the metadata store and Redis answer (/readyz). */
+  ready: () => Promise<boolean>;
+  /** Served at /metrics when given (the API port leaves it to OPS_PORT when that is set). */
+  metrics?: Metrics;
+  /** When set, /metrics needs `Authorization: Bearer <token>` (METRICS_TOKEN). */
+  metricsToken?: string;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
 /** /healthz (the process lives), /readyz (metadata store and Redis answer), /metrics (Prometheus). */
-export function opsRouter(metrics: Metrics, ready: () => Promise<boolean>): Router {
+export function opsRouter({ ready, metrics, metricsToken }: OpsOptions): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -28,22 +40,29 @@ export function opsRouter(metrics: Metrics, ready: () => Promise<boolean>): Rout
     const ok = await ready().catch(() => false);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable' });
   });
-  router.get('/metrics', async (_req, res) => {
+  if (!metrics) return router;
+  router.get('/metrics', async (req, res) => {
+    if (metricsToken !== undefined) {
+      const presented = /^Bearer\s+(\S+)\s*$/i.exec(req.header('authorization') ?? '')?.[1] ?? '';
+      if (!timingSafeEqual(digest(presented), digest(metricsToken))) {
+        res.status(401).set('www-authenticate', 'Bearer').json({ code: 'UNAUTHENTICATED' });
+        return;
+      }
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   return router;
 }
 
-/** The ops endpoints alone, for a process that serves no API (role worker). */
+/** The ops endpoints alone: on OPS_PORT, or for a process that serves no API (role worker). */
 export async function startOpsServer(
-  metrics: Metrics,
-  ready: () => Promise<boolean>,
+  options: OpsOptions & { metrics: Metrics },
   host: string,
   port: number,
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const app = express();
   app.disable('x-powered-by');
-  app.use(httpTiming(metrics), opsRouter(metrics, ready));
+  app.use(httpTiming(options.metrics), opsRouter(options));
   const server = app.listen(port, host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -8,6 +8,8 @@ import './enums.js';
 import { toPublicError } from './errors.js';
 import { OperationsResolver } from './operations/operations.resolver.js';
 import { DateTimeScalar } from './scalars.js';
+// Last: type-graphql prints types in the order their classes were loaded.
+import { AuditEventResolver } from './audit/audit-event.resolver.js';
 
 /** Every resolver error passes here, where its request id and the logger are at hand. */
 const mapErrors: MiddlewareFn<ApiContext> = async ({ context }, next) => {
@@ -23,7 +25,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema has no per-instance state (services come through the context), so one is built per process. */
 export function buildApiSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [DataSourceResolver, ConnectionTestResolver, OperationsResolver],
+    resolvers: [DataSourceResolver, ConnectionTestResolver, OperationsResolver, AuditEventResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     globalMiddlewares: [mapErrors],
     validate: false,

@@ -104,7 +104,13 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
   });
   await apollo.start();
 
-  app.use(opsRouter(deps.metrics, options.ready));
+  app.use(
+    opsRouter({
+      ready: options.ready,
+      metrics: config.opsPort === undefined ? deps.metrics : undefined,
+      metricsToken: config.metricsToken,
+    }),
+  );
   app.use(BULL_BOARD_PATH, ...bullBoard(deps.queues, config.apiTokens));
   app.use(
     '/graphql',

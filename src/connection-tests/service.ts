@@ -1,9 +1,10 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { ConnectionSpec } from '../datasources/model.js';
 import { postgresql } from '../datasources/postgresql.js';
 import { specOf } from '../datasources/view.js';
 import { validateConnection, validatePassword } from '../datasources/rules.js';
+import type { Actor, AuditTrail } from '../audit/trail.js';
 import { AppError } from '../errors.js';
 import type { Database } from '../lib/db.js';
 import { checkPageSize, decodeCursor, isUuid, toPage, type Page } from '../lib/pagination.js';
@@ -168,43 +169,75 @@ export async function getTest(db: Executor, id: string): Promise<ConnectionTestV
   return row ? toTestView(row) : null;
 }
 
-/** A data source's tests, newest first. */
+/** Several tests by id, in one query (the list's `lastTest` fields). */
+export async function getTests(db: Executor, ids: readonly string[]): Promise<Map<string, ConnectionTestView>> {
+  const valid = ids.filter(isUuid);
+  if (valid.length === 0) return new Map();
+  const rows = await db.select().from(connectionTests).where(inArray(connectionTests.id, valid));
+  return new Map(rows.map((row) => [row.id, toTestView(row)]));
+}
+
+/**
+ * The tests of several data sources, newest first, a page of each: one query for the pages (ranked
+ * per data source) and one for the counts, whatever the number of data sources.
+ */
 export async function listTests(
   db: Executor,
-  dataSourceId: string,
+  dataSourceIds: readonly string[],
   first: number,
   after: string | null | undefined,
-): Promise<Page<ConnectionTestView>> {
+): Promise<Map<string, Page<ConnectionTestView>>> {
   checkPageSize(first);
   const cursor = after ? decodeCursor(after) : null;
-  const ofSource = eq(connectionTests.dataSourceId, dataSourceId);
-  const rows = await db
-    .select()
+  const ofSources = inArray(connectionTests.dataSourceId, [...dataSourceIds]);
+  const ranked = db
+    .select({
+      id: connectionTests.id,
+      rank: sql<number>`row_number() OVER (PARTITION BY ${connectionTests.dataSourceId}
+        ORDER BY ${connectionTests.queuedAt} DESC, ${connectionTests.id} DESC)`.as('rank'),
+    })
     .from(connectionTests)
     .where(
       cursor
         ? and(
-            ofSource,
+            ofSources,
             or(
               lt(connectionTests.queuedAt, cursor.at),
               and(eq(connectionTests.queuedAt, cursor.at), lt(connectionTests.id, cursor.id)),
             ),
           )
-        : ofSource,
+        : ofSources,
     )
-    .orderBy(desc(connectionTests.queuedAt), desc(connectionTests.id))
-    .limit(first + 1);
-  const [count] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(connectionTests)
-    .where(ofSource);
-  return toPage(rows.map(toTestView), first, (row) => ({ at: row.queuedAt, id: row.id }), count?.n ?? 0);
+    .as('ranked');
+  const [rows, counts] = await Promise.all([
+    db
+      .select({ test: connectionTests })
+      .from(connectionTests)
+      .innerJoin(ranked, eq(ranked.id, connectionTests.id))
+      .where(lte(ranked.rank, first + 1))
+      .orderBy(desc(connectionTests.queuedAt), desc(connectionTests.id)),
+    db
+      .select({ dataSourceId: connectionTests.dataSourceId, n: sql<number>`count(*)::int` })
+      .from(connectionTests)
+      .where(ofSources)
+      .groupBy(connectionTests.dataSourceId),
+  ]);
+  const totals = new Map(counts.map((row) => [row.dataSourceId, row.n]));
+  const bySource = new Map<string, ConnectionTestView[]>(dataSourceIds.map((id) => [id, []]));
+  for (const { test } of rows) bySource.get(test.dataSourceId ?? '')?.push(toTestView(test));
+  return new Map(
+    [...bySource].map(([id, tests]) => [
+      id,
+      toPage(tests, first, (test) => ({ at: test.queuedAt, id: test.id }), totals.get(id) ?? 0),
+    ]),
+  );
 }
 
 export interface TestRequestDeps {
   db: Database;
   secrets: SecretBox;
   enqueueTest: EnqueueTest;
+  audit: AuditTrail;
 }
 
 /**
@@ -214,6 +247,7 @@ export interface TestRequestDeps {
 export async function requestTest(
   deps: TestRequestDeps,
   input: { dataSourceId?: string | null; draft?: (Partial<ConnectionSpec> & { password: string }) | null },
+  actor: Actor,
 ): Promise<ConnectionTestView> {
   const given = [input.dataSourceId, input.draft].filter((value) => value != null).length;
   if (given !== 1) {
@@ -242,7 +276,8 @@ export async function requestTest(
     if (errors.length > 0) throw AppError.badInput(errors.map((e) => ({ ...e, field: `draft.${e.field}` })));
     const test = newTest(spec);
     const sealed = deps.secrets.seal(password, draftPasswordBinding(test.id));
-    return deps.db.transaction(async (tx) => {
+    const audited = { action: 'TEST_CONNECTION', testId: test.id } as const;
+    const queued = await deps.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(connectionTests)
         .values({
@@ -254,14 +289,17 @@ export async function requestTest(
         })
         .returning();
       if (!row) throw new Error('insert returned no row');
+      await deps.audit.record(tx, actor, audited);
       await schedule(tx, row.id, deps.enqueueTest);
       return toTestView(row);
     });
+    deps.audit.announce(actor, audited);
+    return queued;
   }
 
   const dataSourceId = input.dataSourceId ?? '';
   if (!isUuid(dataSourceId)) throw AppError.notFound('Data source');
-  return deps.db.transaction(async (tx) => {
+  const test = await deps.db.transaction(async (tx) => {
     // The row lock serializes concurrent requests for one data source: the first queues a test,
     // the others find it open and return it.
     const [source] = await tx
@@ -271,9 +309,12 @@ export async function requestTest(
       .for('update');
     if (!source) throw AppError.notFound('Data source');
     const open = await findOpenTest(tx, dataSourceId);
-    if (open) return toTestView(open);
-    return toTestView(
-      await queueTestOfDataSource(tx, { ...specOf(source), id: source.id }, deps.enqueueTest),
-    );
+    const queued =
+      open ?? (await queueTestOfDataSource(tx, { ...specOf(source), id: source.id }, deps.enqueueTest));
+    // A request answered with the test already running is recorded too: it is still a request.
+    await deps.audit.record(tx, actor, { action: 'TEST_CONNECTION', dataSourceId, testId: queued.id });
+    return toTestView(queued);
   });
+  deps.audit.announce(actor, { action: 'TEST_CONNECTION', dataSourceId, testId: test.id });
+  return test;
 }

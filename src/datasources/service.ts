@@ -8,6 +8,7 @@ import {
   type ConnectionTestView,
   type EnqueueTest,
 } from '../connection-tests/service.js';
+import type { Actor, AuditTrail } from '../audit/trail.js';
 import { AppError, type FieldError } from '../errors.js';
 import { publishDataSourceEvent, type Events } from '../events.js';
 import { pgErrorOf, type Database } from '../lib/db.js';
@@ -66,6 +67,7 @@ export interface DataSourceServiceDeps {
   secrets: SecretBox;
   events: Events;
   logger: Logger;
+  audit: AuditTrail;
   regions: readonly string[];
   heartbeatIntervalSeconds: number;
   enqueueTest: EnqueueTest;
@@ -133,6 +135,7 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
   return {
     async create(
       input: CreateDataSourceCommand,
+      actor: Actor,
     ): Promise<{ dataSource: DataSourceView; test: ConnectionTestView }> {
       const spec: DataSourceSpec = {
         identifier: input.identifier,
@@ -153,6 +156,13 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
 
       const id = randomUUID();
       const sealed = secrets.seal(input.password, passwordBinding(id));
+      const audited = {
+        action: 'CREATE_DATA_SOURCE',
+        dataSourceId: id,
+        changedFields: Object.keys(input).filter(
+          (field) => input[field as keyof CreateDataSourceCommand] != null && field !== 'verifiedByTestId',
+        ),
+      } as const;
       const now = new Date();
       const { row, test } = await db
         .transaction(async (tx) => {
@@ -176,10 +186,12 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
             : await queueTestOfDataSource(tx, { ...spec, id }, deps.enqueueTest);
           const [saved] = await tx.select().from(dataSources).where(eq(dataSources.id, id));
           if (!saved) throw new Error('insert returned no row');
+          await deps.audit.record(tx, actor, { ...audited, testId: first.id });
           return { row: saved, test: first };
         })
         .catch((error: unknown) => mapWriteError(error, spec.identifier));
 
+      deps.audit.announce(actor, { ...audited, testId: test.id });
       const dataSource = view(row);
       publishDataSourceEvent(events, 'CREATED', id, dataSource);
       return { dataSource, test: toTestView(test) };
@@ -188,7 +200,8 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
     async update(
       id: string,
       patch: UpdateDataSourceCommand,
-      expectedVersion?: number | null,
+      expectedVersion: number | null | undefined,
+      actor: Actor,
     ): Promise<{ dataSource: DataSourceView; test: ConnectionTestView | null }> {
       if (!isUuid(id)) throw AppError.notFound('Data source');
       const result = await db
@@ -239,7 +252,14 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
             );
           }
           if (changedFields.length === 0 && typeof password !== 'string') {
-            return { row: current, test: null, changed: false, heartbeatChanged: false, stopBeats: false };
+            return {
+              audited: undefined,
+              row: current,
+              test: null,
+              changed: false,
+              heartbeatChanged: false,
+              stopBeats: false,
+            };
           }
 
           const connectionChanged =
@@ -270,7 +290,15 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
             .where(eq(dataSources.id, id))
             .returning();
           if (!updated) throw AppError.notFound('Data source');
+          const audited = {
+            action: 'UPDATE_DATA_SOURCE',
+            dataSourceId: id,
+            testId: test?.id ?? null,
+            changedFields: typeof password === 'string' ? [...changedFields, 'password'] : changedFields,
+          } as const;
+          await deps.audit.record(tx, actor, audited);
           return {
+            audited,
             row: updated,
             test,
             changed: true,
@@ -280,6 +308,7 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
         })
         .catch((error: unknown) => mapWriteError(error, patch.identifier ?? ''));
 
+      if (result.audited) deps.audit.announce(actor, result.audited);
       const dataSource = view(result.row);
       if (result.stopBeats) await stopHeartbeat(id);
       if (result.changed) publishDataSourceEvent(events, 'UPDATED', id, dataSource);
@@ -287,13 +316,19 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
       return { dataSource, test: result.test ? toTestView(result.test) : null };
     },
 
-    async delete(id: string): Promise<{ id: string }> {
+    async delete(id: string, actor: Actor): Promise<{ id: string }> {
       if (!isUuid(id)) throw AppError.notFound('Data source');
-      const [deleted] = await db
-        .delete(dataSources)
-        .where(eq(dataSources.id, id))
-        .returning({ id: dataSources.id });
+      const audited = { action: 'DELETE_DATA_SOURCE', dataSourceId: id } as const;
+      const deleted = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .delete(dataSources)
+          .where(eq(dataSources.id, id))
+          .returning({ id: dataSources.id });
+        if (row) await deps.audit.record(tx, actor, audited);
+        return row;
+      });
       if (!deleted) throw AppError.notFound('Data source');
+      deps.audit.announce(actor, audited);
       await stopHeartbeat(id);
       publishDataSourceEvent(events, 'DELETED', id, null);
       return deleted;

@@ -10,6 +10,8 @@ export type Database = NodePgDatabase<typeof schema>;
 export interface MetadataStore {
   db: Database;
   pool: pg.Pool;
+  /** Queries sent through `db` since the store opened (a metric: what a request costs the store). */
+  readonly queries: number;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,16 @@ export function openMetadataStore(databaseUrl: string, options: { max?: number }
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on next use. Nothing to do here.
   });
-  return { db: drizzle(pool, { schema }), pool, close: () => pool.end() };
+  let queries = 0;
+  const db = drizzle(pool, { schema, logger: { logQuery: () => void (queries += 1) } });
+  return {
+    db,
+    pool,
+    get queries() {
+      return queries;
+    },
+    close: () => pool.end(),
+  };
 }
 
 /** Creates the metadata database when it is missing (PRODUCT.md §4). */

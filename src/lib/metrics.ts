@@ -19,10 +19,22 @@ export interface Metrics {
 export function createMetrics(sources: {
   queues: Queues;
   db: Database;
+  store: { readonly queries: number };
   events: { subscribers: number };
 }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'dss_' });
+
+  let counted = 0;
+  new Counter({
+    name: 'dss_metadata_store_queries_total',
+    help: 'Queries this process sent to the metadata store.',
+    registers: [registry],
+    collect() {
+      this.inc(sources.store.queries - counted);
+      counted = sources.store.queries;
+    },
+  });
 
   new Gauge({
     name: 'dss_queue_jobs',
@@ -52,21 +64,21 @@ export function createMetrics(sources: {
 
   new Gauge({
     name: 'dss_heartbeat_age_seconds',
+    // Labelled by id only: identifiers are user input, and can change.
     help: 'Seconds since the last successful heartbeat, per data source with the heartbeat on.',
-    labelNames: ['data_source_id', 'identifier'],
+    labelNames: ['data_source_id'],
     registers: [registry],
     async collect() {
       this.reset();
       const rows = await sources.db
         .select({
           id: dataSources.id,
-          identifier: dataSources.identifier,
           age: sql<number>`extract(epoch FROM now() - ${dataSources.heartbeatLastBeatAt})::float8`,
         })
         .from(dataSources)
         .where(and(eq(dataSources.heartbeatEnabled, true), isNotNull(dataSources.heartbeatLastBeatAt)))
         .catch(() => []);
-      for (const row of rows) this.set({ data_source_id: row.id, identifier: row.identifier }, row.age);
+      for (const row of rows) this.set({ data_source_id: row.id }, row.age);
     },
   });
 

@@ -25,6 +25,8 @@ export interface Harness {
   config: Config;
   url: string;
   wsUrl: string;
+  /** Set when the ops endpoints have a server of their own (OPS_PORT). */
+  opsUrl: string | undefined;
   databaseName: string;
   /** The test's own connection to the service's metadata store. */
   pool: pg.Pool;
@@ -139,6 +141,7 @@ export async function startHarness(
     config,
     url,
     wsUrl,
+    opsUrl: app.opsUrl,
     databaseName,
     pool,
     logs,

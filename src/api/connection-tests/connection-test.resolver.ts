@@ -1,8 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { getTest, requestTest, type ConnectionTestView } from '../../connection-tests/service.js';
 import { AppError } from '../../errors.js';
-import { requireAdmin } from '../auth.js';
-import type { ApiContext } from '../context.js';
+import { actorOf, admitMutation, type ApiContext } from '../context.js';
 import { TestConnectionInput } from '../datasources/datasource.input.js';
 import { ConnectionTest } from './connection-test.type.js';
 
@@ -62,12 +61,12 @@ export class ConnectionTestResolver {
   }
 
   @Mutation(() => ConnectionTest)
-  testConnection(
+  async testConnection(
     @Ctx() ctx: ApiContext,
     @Arg('input', () => TestConnectionInput) input: TestConnectionInput,
   ) {
-    requireAdmin(ctx.principal);
-    return requestTest(ctx, input);
+    await admitMutation(ctx, { startsTest: true });
+    return requestTest(ctx, input, actorOf(ctx));
   }
 
   @Subscription(() => ConnectionTest, {

@@ -10,14 +10,13 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
-import { getTest, listTests } from '../../connection-tests/service.js';
-import type { DataSourceView } from '../../datasources/model.js';
+import { CONNECTION_FIELDS, type DataSourceView } from '../../datasources/model.js';
 import { reviveView } from '../../datasources/view.js';
 import type { DataSourceEventMessage } from '../../events.js';
 import type { Page } from '../../lib/pagination.js';
-import { requireAdmin } from '../auth.js';
 import { ConnectionTest, ConnectionTestConnection } from '../connection-tests/connection-test.type.js';
-import type { ApiContext } from '../context.js';
+import { actorOf, admitMutation, type ApiContext } from '../context.js';
+import { loadersOf } from '../loaders.js';
 import { CreateDataSourceInput, DataSourceFilter, UpdateDataSourceInput } from './datasource.input.js';
 import {
   CreateDataSourcePayload,
@@ -66,34 +65,41 @@ export class DataSourceResolver {
   }
 
   @Mutation(() => CreateDataSourcePayload)
-  createDataSource(
+  async createDataSource(
     @Ctx() ctx: ApiContext,
     @Arg('input', () => CreateDataSourceInput) input: CreateDataSourceInput,
   ) {
-    requireAdmin(ctx.principal);
-    return ctx.dataSources.create(input);
+    // A create tests its parameters (or checks a password against a draft's): a test either way.
+    await admitMutation(ctx, { startsTest: true });
+    return ctx.dataSources.create(input, actorOf(ctx));
   }
 
   @Mutation(() => UpdateDataSourcePayload)
-  updateDataSource(
+  async updateDataSource(
     @Ctx() ctx: ApiContext,
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateDataSourceInput) input: UpdateDataSourceInput,
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion?: number | null,
   ) {
-    requireAdmin(ctx.principal);
-    return ctx.dataSources.update(id, input, expectedVersion);
+    const touched = Object.keys(input).filter(
+      (field) => input[field as keyof UpdateDataSourceInput] !== undefined,
+    );
+    const startsTest = touched.some(
+      (field) => field === 'password' || (CONNECTION_FIELDS as readonly string[]).includes(field),
+    );
+    await admitMutation(ctx, { startsTest });
+    return ctx.dataSources.update(id, input, expectedVersion, actorOf(ctx));
   }
 
   @Mutation(() => DeleteDataSourcePayload)
-  deleteDataSource(@Ctx() ctx: ApiContext, @Arg('id', () => ID) id: string) {
-    requireAdmin(ctx.principal);
-    return ctx.dataSources.delete(id);
+  async deleteDataSource(@Ctx() ctx: ApiContext, @Arg('id', () => ID) id: string) {
+    await admitMutation(ctx, { startsTest: false });
+    return ctx.dataSources.delete(id, actorOf(ctx));
   }
 
   @FieldResolver(() => ConnectionTest, { nullable: true })
   lastTest(@Root() source: DataSourceView, @Ctx() ctx: ApiContext) {
-    return source.lastTestId ? getTest(ctx.db, source.lastTestId) : null;
+    return source.lastTestId ? loadersOf(ctx).test.load(source.lastTestId) : null;
   }
 
   @FieldResolver(() => ConnectionTestConnection)
@@ -103,7 +109,9 @@ export class DataSourceResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ) {
-    return toConnection(await listTests(ctx.db, source.id, first ?? 10, after));
+    return toConnection(
+      await loadersOf(ctx).tests.load({ dataSourceId: source.id, first: first ?? 10, after: after ?? null }),
+    );
   }
 
   @Subscription(() => DataSourceEvent, {

@@ -2,8 +2,9 @@ import { Arg, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver } from 'typ
 import { AppError } from '../../errors.js';
 import type { QueueStats as QueueStatsView } from '../../lib/queues.js';
 import { QUEUE_NAMES, type QueueName } from '../../workers/jobs.js';
+import type { AuditAction } from '../../audit/trail.js';
 import { requireAdmin } from '../auth.js';
-import type { ApiContext } from '../context.js';
+import { actorOf, admitMutation, type ApiContext } from '../context.js';
 import { DateTimeScalar } from '../scalars.js';
 
 @ObjectType()
@@ -66,6 +67,16 @@ async function statsOf(ctx: ApiContext, name: QueueName): Promise<QueueStatsView
   return stats.find((queue) => queue.name === name)!;
 }
 
+/** A queue operation, admitted, then recorded (queues live in Redis: there is no transaction to share). */
+async function operate<T>(ctx: ApiContext, action: AuditAction, queue: QueueName, run: () => Promise<T>) {
+  await admitMutation(ctx, { startsTest: false });
+  const result = await run();
+  const entry = { action, changedFields: [`queue:${queue}`] };
+  await ctx.audit.record(ctx.db, actorOf(ctx), entry);
+  ctx.audit.announce(actorOf(ctx), entry);
+  return result;
+}
+
 @Resolver()
 export class OperationsResolver {
   @Query(() => [QueueStats])
@@ -87,21 +98,25 @@ export class OperationsResolver {
 
   @Mutation(() => Int, { description: 'Retries every failed job of a queue; returns how many (admin only).' })
   retryFailedJobs(@Ctx() ctx: ApiContext, @Arg('queue', () => String) queue: string) {
-    requireAdmin(ctx.principal);
-    return ctx.queues.retryFailed(queueName(queue));
+    const name = queueName(queue);
+    return operate(ctx, 'RETRY_FAILED_JOBS', name, () => ctx.queues.retryFailed(name));
   }
 
   @Mutation(() => QueueStats, { description: 'Workers stop taking jobs of this queue (admin only).' })
-  async pauseQueue(@Ctx() ctx: ApiContext, @Arg('queue', () => String) queue: string) {
-    requireAdmin(ctx.principal);
-    await ctx.queues.pause(queueName(queue));
-    return statsOf(ctx, queueName(queue));
+  pauseQueue(@Ctx() ctx: ApiContext, @Arg('queue', () => String) queue: string) {
+    const name = queueName(queue);
+    return operate(ctx, 'PAUSE_QUEUE', name, async () => {
+      await ctx.queues.pause(name);
+      return statsOf(ctx, name);
+    });
   }
 
   @Mutation(() => QueueStats, { description: 'Workers take jobs of this queue again (admin only).' })
-  async resumeQueue(@Ctx() ctx: ApiContext, @Arg('queue', () => String) queue: string) {
-    requireAdmin(ctx.principal);
-    await ctx.queues.resume(queueName(queue));
-    return statsOf(ctx, queueName(queue));
+  resumeQueue(@Ctx() ctx: ApiContext, @Arg('queue', () => String) queue: string) {
+    const name = queueName(queue);
+    return operate(ctx, 'RESUME_QUEUE', name, async () => {
+      await ctx.queues.resume(name);
+      return statsOf(ctx, name);
+    });
   }
 }

@@ -1,0 +1,53 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { AppError } from '../errors.js';
+
+export type RateLimitKind = 'mutations' | 'tests';
+
+export interface RateLimits {
+  /** Counts one request of `kind` for `key` (a token's name); RATE_LIMITED when over the limit. */
+  consume(kind: RateLimitKind, key: string): Promise<void>;
+}
+
+const WHAT: Record<RateLimitKind, string> = {
+  mutations: 'changes',
+  tests: 'connection tests',
+};
+
+/**
+ * Per-token limits on mutations and on connection tests (PRODUCT.md §5), counted in Redis so that
+ * every API process shares them: without them the service is a password-guessing proxy (100 draft
+ * tests with 100 passwords reach one target in half a second). While Redis is down, each process
+ * falls back to counting alone (the insurance limiter) rather than refusing everything.
+ */
+export function createRateLimits(options: {
+  redis: Redis;
+  prefix: string;
+  perMinute: Record<RateLimitKind, number>;
+}): RateLimits {
+  const limiters = Object.fromEntries(
+    (Object.keys(WHAT) as RateLimitKind[]).map((kind) => {
+      const points = options.perMinute[kind];
+      const limiter = new RateLimiterRedis({
+        storeClient: options.redis,
+        keyPrefix: `${options.prefix}:rate:${kind}`,
+        points,
+        duration: 60,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory({ points, duration: 60 }),
+      });
+      return [kind, limiter];
+    }),
+  ) as Record<RateLimitKind, RateLimiterRedis>;
+
+  return {
+    async consume(kind, key) {
+      try {
+        await limiters[kind].consume(key);
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        throw AppError.rateLimited(WHAT[kind], Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+      }
+    },
+  };
+}

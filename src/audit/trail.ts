@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../lib/db.js';
+import type { Logger } from '../lib/logger.js';
+import { checkPageSize, decodeCursor, isUuid, toPage, type Page } from '../lib/pagination.js';
+import { auditEvents, type AuditEventRow } from '../schema/index.js';
+
+export const AUDIT_ACTIONS = [
+  'CREATE_DATA_SOURCE',
+  'UPDATE_DATA_SOURCE',
+  'DELETE_DATA_SOURCE',
+  'TEST_CONNECTION',
+  'RETRY_FAILED_JOBS',
+  'PAUSE_QUEUE',
+  'RESUME_QUEUE',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Who asked for a change, as the API knows them: the audit trail's actor, request and address. */
+export interface Actor {
+  name: string;
+  requestId: string;
+  clientAddress: string;
+}
+
+export interface AuditEntry {
+  action: AuditAction;
+  dataSourceId?: string | null;
+  testId?: string | null;
+  /** Names only: a value (above all a password) never enters the trail. */
+  changedFields?: readonly string[];
+}
+
+export interface AuditFilter {
+  actor?: string | null;
+  dataSourceId?: string | null;
+  action?: AuditAction | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
+type Executor = Pick<Database, 'insert'>;
+
+/**
+ * The audit trail (PRODUCT.md §5). `record` runs inside the transaction of the change it records, so
+ * that a change and its record commit or roll back together; `announce` writes the one log line per
+ * change once it has committed.
+ */
+export function createAuditTrail(deps: { db: Database; logger: Logger }) {
+  return {
+    async record(tx: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
+      await tx.insert(auditEvents).values({
+        id: randomUUID(),
+        at: new Date(),
+        actor: actor.name,
+        action: entry.action,
+        dataSourceId: entry.dataSourceId ?? null,
+        testId: entry.testId ?? null,
+        changedFields: [...(entry.changedFields ?? [])],
+        requestId: actor.requestId,
+        clientAddress: actor.clientAddress,
+      });
+    },
+
+    announce(actor: Actor, entry: AuditEntry): void {
+      deps.logger.info(
+        {
+          actor: actor.name,
+          action: entry.action,
+          dataSourceId: entry.dataSourceId ?? undefined,
+          testId: entry.testId ?? undefined,
+          fields: entry.changedFields,
+          requestId: actor.requestId,
+          clientAddress: actor.clientAddress,
+        },
+        'audit',
+      );
+    },
+
+    /** Newest first, filtered; a filter on an id that is not a UUID matches nothing. */
+    async list(filter: AuditFilter, first: number, after?: string | null): Promise<Page<AuditEventRow>> {
+      checkPageSize(first);
+      const cursor = after ? decodeCursor(after) : null;
+      if (filter.dataSourceId && !isUuid(filter.dataSourceId)) return toPage([], first, keyOf, 0);
+      const conditions: (SQL | undefined)[] = [
+        filter.actor ? eq(auditEvents.actor, filter.actor) : undefined,
+        filter.dataSourceId ? eq(auditEvents.dataSourceId, filter.dataSourceId) : undefined,
+        filter.action ? eq(auditEvents.action, filter.action) : undefined,
+        filter.from ? gte(auditEvents.at, filter.from) : undefined,
+        filter.to ? lte(auditEvents.at, filter.to) : undefined,
+      ];
+      const filtered = and(...conditions);
+      const afterCursor = cursor
+        ? or(lt(auditEvents.at, cursor.at), and(eq(auditEvents.at, cursor.at), lt(auditEvents.id, cursor.id)))
+        : undefined;
+      const [rows, [count]] = await Promise.all([
+        deps.db
+          .select()
+          .from(auditEvents)
+          .where(and(filtered, afterCursor))
+          .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+          .limit(first + 1),
+        deps.db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(auditEvents)
+          .where(filtered),
+      ]);
+      return toPage(rows, first, keyOf, count?.n ?? 0);
+    },
+  };
+}
+
+const keyOf = (row: AuditEventRow) => ({ at: row.at, id: row.id });
+
+export type AuditTrail = ReturnType<typeof createAuditTrail>;
