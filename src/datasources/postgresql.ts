@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors.js';
 import type { ConnectionSpec } from './model.js';
+import { controlCharacterProblem } from './text.js';
 
 /**
  * What is particular to PostgreSQL data sources. A second data source type adds a module like this
@@ -19,10 +20,12 @@ export const postgresql = {
         return;
       }
       const bytes = Buffer.byteLength(value, 'utf8');
+      // Control characters include NUL, which PostgreSQL's C strings cannot hold at all.
+      const control = controlCharacterProblem(value);
       if (bytes < 1 || bytes > postgresql.maxNameBytes) {
         errors.push({ field, message: `must be 1 to ${postgresql.maxNameBytes} bytes long (got ${bytes})` });
-      } else if (value.includes('\0')) {
-        errors.push({ field, message: 'must not contain a NUL character' });
+      } else if (control !== null) {
+        errors.push({ field, message: control });
       }
     };
     name('username', spec.username, true);

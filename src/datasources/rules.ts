@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { FieldError } from '../errors.js';
 import type { ConnectionSpec, DataSourceSpec } from './model.js';
 import { postgresql } from './postgresql.js';
+import { controlCharacterProblem, firstControlCharacter } from './text.js';
 
 // The field rules of PRODUCT.md §1. Each function returns every violation it finds, so that one
 // response tells the user everything to fix.
@@ -14,6 +15,8 @@ const characters = (value: string) => [...value].length;
 /** A DNS name (RFC 1123) or an IPv4/IPv6 literal; never a URL, a connection string or a list. */
 export function hostProblem(host: string): string | null {
   if (host.length === 0) return 'is required';
+  const control = controlCharacterProblem(host);
+  if (control !== null) return control;
   // Node accepts IPv6 zone ids (fe80::1%eth0); a zone names an interface of this machine, not a target.
   if (/[\s/,=?%@:]/.test(host) && isIP(host) !== 6)
     return 'must be a DNS name or an IP address, not a URL or list';
@@ -70,7 +73,9 @@ export function validateDataSource(spec: DataSourceSpec, regions: readonly strin
   const add = (field: string, message: string) => errors.push({ field, message });
 
   const length = characters(spec.identifier);
+  const identifierControl = controlCharacterProblem(spec.identifier);
   if (length < 1 || length > 32) add('identifier', `must be 1 to 32 characters long (got ${length})`);
+  else if (identifierControl !== null) add('identifier', identifierControl);
   else if (/\s/u.test(spec.identifier)) add('identifier', 'must not contain whitespace');
   else if (!IDENTIFIER.test(spec.identifier)) {
     add('identifier', 'may contain only letters, digits, _, - and ., and must start with a letter or digit');
@@ -84,8 +89,14 @@ export function validateDataSource(spec: DataSourceSpec, regions: readonly strin
     add('region', `must be one of ${regions.join(', ')}`);
   }
 
-  if (spec.remarks !== null && characters(spec.remarks) > 256)
-    add('remarks', 'must be at most 256 characters');
+  if (spec.remarks !== null) {
+    // Remarks are free text over several lines: line feeds and tabs, but no CR (a forged log line).
+    const control = firstControlCharacter(spec.remarks, ['\n', '\t']);
+    if (characters(spec.remarks) > 256) add('remarks', 'must be at most 256 characters');
+    else if (control !== undefined) {
+      add('remarks', `may contain line feeds and tabs, but no other control characters (found ${control})`);
+    }
+  }
 
   return [...errors, ...validateConnection(spec)];
 }

@@ -14,6 +14,8 @@ export interface Sealed {
 }
 
 export interface SecretBox {
+  /** The id of the key that seal() uses: rows with another key id are due for rotation. */
+  readonly currentKeyId: string;
   seal(plaintext: string, boundTo: string): Sealed;
   open(sealed: Sealed, boundTo: string): string;
 }
@@ -45,6 +47,7 @@ export function createSecretBox(current: Buffer, previous: readonly Buffer[] = [
   const keys = new Map([current, ...previous].map((key) => [keyIdOf(key), key]));
   const currentId = keyIdOf(current);
   return {
+    currentKeyId: currentId,
     seal(plaintext, boundTo) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', current, iv);
