@@ -3,7 +3,7 @@ import { createRateLimits } from './api/rate-limits.js';
 import { createAuditTrail } from './audit/trail.js';
 import { createApiServer, type ApiServer } from './api/server.js';
 import type { Config } from './config.js';
-import { createEgressPolicy } from './connection-tests/egress.js';
+import { createEgressPolicy, ownEndpointsOf } from './connection-tests/egress.js';
 import { createDataSourceService } from './datasources/service.js';
 import type { Events, Topics } from './events.js';
 import { ensureDatabase, migrateDatabase, openMetadataStore } from './lib/db.js';
@@ -12,6 +12,7 @@ import { createMetrics } from './lib/metrics.js';
 import { createEventBus } from './lib/pubsub.js';
 import { createQueues } from './lib/queues.js';
 import { closeRedis, createRedis, waitUntilReady } from './lib/redis.js';
+import { createRedisTargetGuard } from './lib/target-guard.js';
 import { loadSecretBox } from './secrets/secret-box.js';
 import { beatSchedulerId } from './workers/heartbeat.handlers.js';
 import { startWorkers } from './workers/worker.js';
@@ -126,13 +127,29 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
         events,
         logger,
         queues,
-        egress: createEgressPolicy(config.targetAllowCidrs, config.targetDenyCidrs),
+        egress: await createEgressPolicy(
+          {
+            env: config.env,
+            allowCidrs: config.targetAllowCidrs,
+            denyCidrs: config.targetDenyCidrs,
+            ownEndpoints: ownEndpointsOf(config),
+          },
+          logger,
+        ),
         connectTimeoutMs: config.connectTimeoutMs,
         queryTimeoutMs: config.queryTimeoutMs,
         testTimeoutMs: config.testTimeoutMs,
         heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
         applicationName: `data-source-service ${config.redisPrefix}`.slice(0, 63),
         connection: redis('worker'),
+        guard: createRedisTargetGuard({
+          redis: redis('worker'),
+          prefix: config.redisPrefix,
+          maxConcurrentTests: config.targetMaxConcurrentTests,
+          testTimeoutMs: config.testTimeoutMs,
+          authFailureLimit: config.authFailureLimit,
+          authFailureWindowSeconds: config.authFailureWindowSeconds,
+        }),
         prefix: config.redisPrefix,
         concurrency: config.workerConcurrency,
         lockMs: config.jobLockMs,

@@ -19,6 +19,10 @@ interface CodeText {
 const at = (c: CodeContext) => `${c.host}:${c.port}`;
 const q = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
+/** AUTH_ATTEMPTS_EXCEEDED's hint, with the seconds until tests of the account resume when known. */
+export const resumeHint = (seconds?: number) =>
+  `Check the password, then test again: tests of this account resume after ${seconds ?? 'AUTH_FAILURE_WINDOW_SECONDS'} seconds. The pause protects the account from lock-out by the server and from password guessing.`;
+
 /**
  * Every ConnectionErrorCode with the service's own message and a hint saying what to do. The README's
  * table of codes is written from this one.
@@ -28,7 +32,7 @@ export const CODE_TEXT: Record<ConnectionErrorCode, CodeText> = {
     message: (c) =>
       `${c.host} resolves to ${c.detail ?? 'an address'}, which this service is not allowed to connect to.`,
     hint: () =>
-      "Link-local, cloud metadata, 0.0.0.0/8 and multicast addresses are refused; use the database's own address, or ask the operator to adjust TARGET_ALLOW_CIDRS / TARGET_DENY_CIDRS.",
+      "This service does not connect to link-local or cloud metadata addresses, unspecified (0.0.0.0, ::), multicast or broadcast addresses (nor IPv6 forms that carry them), and in production not to loopback or its own metadata store and Redis. Use the database's own routable address, or ask the operator to add it to TARGET_ALLOW_CIDRS (TARGET_DENY_CIDRS always wins).",
   },
   HOST_NOT_FOUND: {
     message: (c) => `The host name ${c.host} could not be resolved.`,
@@ -76,6 +80,24 @@ export const CODE_TEXT: Record<ConnectionErrorCode, CodeText> = {
   AUTH_FAILED: {
     message: (c) => `Password authentication failed for user ${c.username}.`,
     hint: () => 'Check the username and password; the user must exist and have LOGIN.',
+  },
+  AUTH_ATTEMPTS_EXCEEDED: {
+    message: (c) =>
+      `Logins of user ${c.username} to ${at(c)} failed too often in a row; this test did not try again, and the server was not contacted.`,
+    // The runner passes resumeHint(seconds left); this one is for when the wait is unknown.
+    hint: () => resumeHint(),
+  },
+  INSECURE_AUTH_REFUSED: {
+    message: (c) =>
+      `The server at ${at(c)} asked for the password in cleartext over an unencrypted connection; the service refused to send it.`,
+    hint: () =>
+      "Use scram-sha-256 on the server (password_encryption = 'scram-sha-256', set the password again, and the method scram-sha-256 in pg_hba.conf), or enable TLS (ssl = on) and choose sslMode REQUIRE or VERIFY_FULL.",
+  },
+  MD5_AUTH_WITHOUT_TLS: {
+    message: (c) =>
+      `Logged in as ${c.username} with MD5 password authentication over an unencrypted connection: anyone on the path can capture the exchange and crack the password offline.`,
+    hint: (c) =>
+      `Move the role to scram-sha-256: ALTER SYSTEM SET password_encryption = 'scram-sha-256'; SELECT pg_reload_conf(); set the password again (ALTER ROLE ${q(c.username)} PASSWORD '…'); and use the method scram-sha-256 in pg_hba.conf. Or enable TLS (ssl = on, sslMode REQUIRE or VERIFY_FULL).`,
   },
   HBA_REJECTED: {
     message: (c) =>

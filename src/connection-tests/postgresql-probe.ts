@@ -94,7 +94,7 @@ export async function probeEndpoint(
       .forEach((close) => close());
   limits.signal.addEventListener('abort', closeAll);
   try {
-    const address = await step('RESOLVE', () => resolveHost(endpoint.host, limits));
+    const address = await step('RESOLVE', () => resolveHost(endpoint.host, endpoint.port, limits));
 
     const socket = await step('CONNECT', async () => {
       const opened = await openTcp(address, endpoint.port, limits);
@@ -111,7 +111,7 @@ export async function probeEndpoint(
     });
 
     client = await step('AUTHENTICATE', async () => {
-      const loggedIn = await logIn(stream, address, params, limits).catch(async (error: unknown) => {
+      const login = await logIn(stream, address, params, limits).catch(async (error: unknown) => {
         // 28000 on a plain connection may mean "this server only takes TLS": ask it over TLS, since
         // the error's text is not something to parse.
         if (error instanceof TargetError && error.code === 'HBA_REJECTED' && params.sslMode === 'DISABLE') {
@@ -119,7 +119,10 @@ export async function probeEndpoint(
         }
         throw error;
       });
-      return ok(`Logged in to database ${params.databaseName} as ${params.username}.`, loggedIn);
+      // Allowed (old servers and roles still use it), but whoever is on the path got a crackable hash.
+      if (login.md5WithoutTls)
+        return { status: 'WARNING', code: 'MD5_AUTH_WITHOUT_TLS', value: login.client };
+      return ok(`Logged in to database ${params.databaseName} as ${params.username}.`, login.client);
     });
     const query = boundedQuery(client, limits.queryTimeoutMs);
 
@@ -337,7 +340,7 @@ function within<T>(promise: Promise<T>, ms: number, onTimeout: () => void = () =
 }
 
 /** RESOLVE: one lookup; every address must pass the egress policy; later steps use the first. */
-async function resolveHost(host: string, limits: ProbeLimits): Promise<CheckResult<string>> {
+async function resolveHost(host: string, port: number, limits: ProbeLimits): Promise<CheckResult<string>> {
   let addresses: string[];
   if (net.isIP(host) !== 0) {
     addresses = [host];
@@ -351,7 +354,7 @@ async function resolveHost(host: string, limits: ProbeLimits): Promise<CheckResu
       throw new TargetError('HOST_NOT_FOUND');
     }
   }
-  const denied = addresses.find((address) => !limits.egress.allows(address));
+  const denied = addresses.find((address) => !limits.egress.allows(address, port));
   if (denied !== undefined) throw new TargetError('TARGET_NOT_ALLOWED', denied);
   const [first = host] = addresses;
   const message =
@@ -516,36 +519,91 @@ const SQLSTATE_CODES: Record<string, ConnectionErrorCode> = {
 const STARTUP_REPLIES = new Set([0x52 /* R */, 0x45 /* E */, 0x76 /* v */, 0x4e /* N */]);
 
 /**
+ * pg takes every option it is not given (and some it is given as '' or 0) from the process's PG*
+ * variables, and reads ~/.pgpass when there is no password (pg/lib/connection-parameters.js,
+ * client.js). The environment is the service's, the target is a user's: the constructor gets an
+ * explicit value for everything it would read, and the startup packet is built from our values only,
+ * so that PGOPTIONS, PGREPLICATION or whatever a later pg reads never reach a target.
+ */
+class TargetClient extends pg.Client {
+  private readonly startupParameters: Readonly<Record<string, string>>;
+
+  constructor(config: pg.ClientConfig & Required<Pick<pg.ClientConfig, 'user' | 'database'>>) {
+    // ssl: false because TLS, when wanted, is already negotiated on the stream pg is given.
+    super({ ...config, ssl: false, sslnegotiation: 'postgres', client_encoding: 'utf8' });
+    this.startupParameters = {
+      user: config.user,
+      database: config.database,
+      ...(config.application_name ? { application_name: config.application_name } : {}),
+      ...(config.statement_timeout ? { statement_timeout: String(config.statement_timeout) } : {}),
+    };
+  }
+
+  /** Replaces pg's own (client.js), which adds `options` and `replication` from the environment. */
+  getStartupConf(): Record<string, string> {
+    return { ...this.startupParameters };
+  }
+}
+
+/** The server asked for the password in cleartext, without TLS: it was not sent. */
+class InsecureAuthRefused extends Error {}
+
+interface Login {
+  client: pg.Client;
+  /** The server asked for an MD5 hash of the password, and got it, over an unencrypted connection. */
+  md5WithoutTls: boolean;
+}
+
+/**
  * AUTHENTICATE: pg logs in over the socket this probe opened (and maybe wrapped in TLS), so the
- * address stays the checked one and TLS stays as negotiated.
+ * address stays the checked one and TLS stays as negotiated. Without TLS, a request for the password
+ * in cleartext may come from anyone on the path (answering 'N' to the SSLRequest is enough): it is
+ * refused before a byte of the password is written.
  */
 async function logIn(
   stream: net.Socket,
   address: string,
   params: ProbeParams,
   limits: ProbeLimits,
-): Promise<pg.Client> {
+): Promise<Login> {
   let first: number | undefined;
   stream.once('data', (chunk: Buffer) => {
     first = chunk[0];
   });
-  const client = new pg.Client({
+  const encrypted = stream instanceof tls.TLSSocket;
+  let asked: 'cleartext' | 'md5' | undefined;
+  const client = new TargetClient({
     host: address,
     port: params.endpoint.port,
     user: params.username,
-    password: params.password,
+    // A function, so that pg asks for the password only once the server asked for it, after the
+    // listeners below know how it will be sent; a string would also keep pg from ~/.pgpass.
+    password: () => {
+      if (asked === 'cleartext' && !encrypted) throw new InsecureAuthRefused();
+      return params.password;
+    },
     database: params.databaseName,
-    ssl: false, // already negotiated above, or DISABLE
     stream: () => preconnected(stream),
     statement_timeout: limits.queryTimeoutMs,
     application_name: limits.applicationName,
   });
   client.on('error', () => undefined);
+  // Registered before connect(), so they run before pg's own handlers (client.js _attachListeners),
+  // which are the ones that call the password function.
+  client.connection.on('authenticationCleartextPassword', () => {
+    asked = 'cleartext';
+    // Nothing more leaves on this socket, whatever pg would do next.
+    if (!encrypted) stream.destroy();
+  });
+  client.connection.on('authenticationMD5Password', () => {
+    asked = 'md5';
+  });
   try {
     await within(client.connect(), limits.connectTimeoutMs, () => stream.destroy());
-    return client;
+    return { client, md5WithoutTls: asked === 'md5' && !encrypted };
   } catch (error) {
     stream.destroy();
+    if (asked === 'cleartext' && !encrypted) throw new TargetError('INSECURE_AUTH_REFUSED');
     if (error instanceof Timeout || limits.signal.aborted)
       throw new TargetError('TIMEOUT', 'no answer to the login');
     const sqlstate = (error as { code?: string }).code ?? '';
@@ -571,12 +629,14 @@ async function acceptsOnlyTls(address: string, params: ProbeParams, limits: Prob
   try {
     socket = await openTcp(address, params.endpoint.port, limits);
     const secured = await negotiateTls(socket, params.endpoint.host, 'REQUIRE', limits);
-    const client = await logIn(secured.value, address, params, limits).catch((error: unknown) => error);
-    if (client instanceof pg.Client) {
-      await client.end().catch(() => undefined);
-      return true;
+    let login: Login;
+    try {
+      login = await logIn(secured.value, address, params, limits);
+    } catch (error) {
+      return !(error instanceof TargetError && error.code === 'HBA_REJECTED');
     }
-    return !(client instanceof TargetError && client.code === 'HBA_REJECTED');
+    await login.client.end().catch(() => undefined);
+    return true;
   } catch {
     return false;
   } finally {
@@ -606,14 +666,15 @@ function boundedQuery(client: pg.Client, ms: number): Query {
  * TLS and login as the checks, without recording them. Throws TargetError.
  */
 export async function openSession(params: ProbeParams, limits: ProbeLimits): Promise<pg.Client> {
-  const { value: address } = await resolveHost(params.endpoint.host, limits);
+  const { value: address } = await resolveHost(params.endpoint.host, params.endpoint.port, limits);
   const socket = await openTcp(address, params.endpoint.port, limits);
   try {
     const stream =
       params.sslMode === 'DISABLE'
         ? socket
         : (await negotiateTls(socket, params.endpoint.host, params.sslMode, limits)).value;
-    return await logIn(stream, address, params, limits);
+    // MD5 without TLS is allowed here too; the connection test already warned about it.
+    return (await logIn(stream, address, params, limits)).client;
   } catch (error) {
     socket.destroy();
     throw error;

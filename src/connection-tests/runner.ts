@@ -6,6 +6,7 @@ import { publishDataSourceEvent, type Events } from '../events.js';
 import type { Database } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
+import type { TargetAccount, TargetGuard } from '../lib/target-guard.js';
 import {
   connectionTests,
   dataSources,
@@ -15,7 +16,7 @@ import {
   type ServerInfoRecord,
 } from '../schema/index.js';
 import type { SecretBox } from '../secrets/secret-box.js';
-import { CODE_TEXT, type CodeContext } from './codes.js';
+import { CODE_TEXT, resumeHint, type CodeContext } from './codes.js';
 import type { EgressPolicy } from './egress.js';
 import {
   endpointsOf,
@@ -40,6 +41,8 @@ export interface RunnerDeps {
   /** Shown in the target's pg_stat_activity, so that a DBA can tell our sessions. */
   applicationName: string;
   metrics: Pick<Metrics, 'testOutcomes' | 'checkDuration'>;
+  /** Per-target concurrency and per-account login lockout, across every worker. */
+  guard: TargetGuard;
   /** What follows a finished test of a saved data source (the heartbeat's install). */
   afterDataSourceTest?: (dataSource: DataSourceRow, test: TestState) => Promise<void>;
 }
@@ -188,12 +191,15 @@ export async function failTest(deps: RunnerDeps, testId: string, detail: string)
 /**
  * Runs one connection test: every check of every endpoint, each transition persisted and published.
  * Target problems end as a FAILED test (final); only failures of the service itself throw.
+ *
+ * `deferred`: a target of the test already has TARGET_MAX_CONCURRENT_TESTS tests running (on any
+ * worker), so nothing was done and the test is still QUEUED; run it again a moment later.
  */
-export async function runConnectionTest(deps: RunnerDeps, testId: string): Promise<void> {
+export async function runConnectionTest(deps: RunnerDeps, testId: string): Promise<'done' | 'deferred'> {
   const row = await loadTest(deps.db, testId);
-  if (!row || row.status === 'PASSED' || row.status === 'FAILED') return; // deleted, or done by another worker
+  if (!row || row.status === 'PASSED' || row.status === 'FAILED') return 'done'; // deleted, or done by another worker
   const target = await loadTarget(deps, row);
-  if (!target) return; // the data source was deleted meanwhile (its tests went with it)
+  if (!target) return 'done'; // the data source was deleted meanwhile (its tests went with it)
   if (target.password === undefined) {
     // Not retried: a key that cannot open the password now will not later.
     await failTest(
@@ -201,13 +207,30 @@ export async function runConnectionTest(deps: RunnerDeps, testId: string): Promi
       testId,
       'the stored password cannot be decrypted with the configured keys; enter it again',
     );
-    return;
+    return 'done';
   }
-  const password = target.password;
+  const endpoints = endpointsOf(target.spec);
+  const lease = await deps.guard.acquire(endpoints);
+  if (!lease) return 'deferred';
+  try {
+    await runChecks(deps, row, { spec: target.spec, password: target.password }, endpoints);
+  } finally {
+    // A slot that cannot be given back lapses by itself (target-guard.ts); the test's outcome stands.
+    await deps.guard
+      .release(lease)
+      .catch((error: unknown) => deps.logger.warn({ err: error, testId }, 'could not release target slots'));
+  }
+  return 'done';
+}
 
+async function runChecks(
+  deps: RunnerDeps,
+  row: ConnectionTestRow,
+  target: Target,
+  endpoints: TestEndpoint[],
+): Promise<void> {
   const { draft: _draft, draftPasswordCiphertext: _ciphertext, draftPasswordKeyId: _keyId, ...initial } = row;
   const recorder = new TestRecorder(deps, initial);
-  const endpoints = endpointsOf(target.spec);
   const startedAt = new Date();
   recorder.save({
     status: 'RUNNING',
@@ -231,7 +254,7 @@ export async function runConnectionTest(deps: RunnerDeps, testId: string): Promi
   const timer = setTimeout(() => deadline.abort(), deps.testTimeoutMs);
   try {
     for (const endpoint of endpoints) {
-      await probeOne(deps, recorder, { spec: target.spec, password }, endpoint, deadline.signal);
+      await probeOne(deps, recorder, target, endpoint, deadline.signal);
     }
   } finally {
     clearTimeout(timer);
@@ -320,28 +343,32 @@ async function probeOne(
     }
   };
 
+  const account = { host: endpoint.host, port: endpoint.port, username: spec.username };
   const found: { server?: ServerInfoRecord } = {};
   try {
-    await probeEndpoint(
-      {
-        endpoint,
-        username: spec.username,
-        password: target.password,
-        databaseName: spec.databaseName,
-        schemaName: spec.schemaName,
-        sslMode: spec.sslMode,
-        heartbeatEnabled: spec.heartbeatEnabled,
-      },
-      {
-        connectTimeoutMs: deps.connectTimeoutMs,
-        queryTimeoutMs: deps.queryTimeoutMs,
-        egress: deps.egress,
-        signal,
-        applicationName: deps.applicationName,
-      },
-      step,
-      found,
-    );
+    const lockedForMs = await deps.guard.authLocked(account);
+    if (lockedForMs > 0) await lockedOut(step, account, lockedForMs);
+    else
+      await probeEndpoint(
+        {
+          endpoint,
+          username: spec.username,
+          password: target.password,
+          databaseName: spec.databaseName,
+          schemaName: spec.schemaName,
+          sslMode: spec.sslMode,
+          heartbeatEnabled: spec.heartbeatEnabled,
+        },
+        {
+          connectTimeoutMs: deps.connectTimeoutMs,
+          queryTimeoutMs: deps.queryTimeoutMs,
+          egress: deps.egress,
+          signal,
+          applicationName: deps.applicationName,
+        },
+        step,
+        found,
+      );
   } catch (error) {
     if (!(error instanceof EndpointStopped)) throw error;
     for (const check of checks) {
@@ -356,4 +383,24 @@ async function probeOne(
       recorder.save({ standbyServer: server });
     else recorder.save({ server });
   }
+  const login = checks[indexOf('AUTHENTICATE')];
+  if (login?.status === 'FAILED' && login.code === 'AUTH_FAILED') await deps.guard.authFailed(account);
+  else if (login?.status === 'PASSED' || login?.status === 'WARNING') await deps.guard.authSucceeded(account);
+}
+
+/**
+ * An account whose logins failed AUTH_FAILURE_LIMIT times: its checks end at AUTHENTICATE before
+ * anything reaches the target (no lookup, no connection), saying why. Throws EndpointStopped.
+ */
+async function lockedOut(step: Step, account: TargetAccount, lockedForMs: number): Promise<never> {
+  const message = `Not run: logins of ${account.username} to ${account.host}:${account.port} failed too often in a row, so the server was not contacted.`;
+  for (const name of ['RESOLVE', 'CONNECT', 'TLS'] as const) {
+    await step(name, () => Promise.resolve({ status: 'SKIPPED', message, value: undefined }));
+  }
+  const hint = resumeHint(Math.ceil(lockedForMs / 1000));
+  await step('AUTHENTICATE', () =>
+    Promise.reject(new TargetError('AUTH_ATTEMPTS_EXCEEDED', undefined, hint)),
+  );
+  // step() throws EndpointStopped after a failed check; this is never reached.
+  throw new EndpointStopped();
 }

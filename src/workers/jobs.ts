@@ -39,7 +39,8 @@ export const jobs = {
 export type JobName = keyof typeof jobs;
 export type Payload<K extends JobName> = z.infer<(typeof jobs)[K]['payload']>;
 export interface JobHandler<K extends JobName> {
-  run(payload: Payload<K>, job: Job): Promise<void>;
+  /** `token`: the worker's lock on the job, which moving it (e.g. back to delayed) needs. */
+  run(payload: Payload<K>, job: Job, token: string | undefined): Promise<void>;
   /** Called once when the last attempt failed, so that nothing waits on the job forever. */
   exhausted?(payload: Payload<K>): Promise<void>;
 }

@@ -60,7 +60,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   } satisfies Handlers;
 
   /** The job's handler bound to its parsed payload; a job that does not parse is unrecoverable. */
-  const bind = <K extends JobName>(job: Job) => {
+  const bind = <K extends JobName>(job: Job, token?: string) => {
     const name = job.name as K;
     const definition = jobs[name] as (typeof jobs)[K] | undefined;
     if (!definition) throw new UnrecoverableError(`unknown job ${job.name}`);
@@ -69,15 +69,15 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     // TypeScript cannot correlate handlers[K] with Payload<K> through a union; the catalog guarantees it.
     const handler = handlers[name] as JobHandler<K>;
     const payload = parsed.data as Payload<K>;
-    return { run: () => handler.run(payload, job), exhausted: () => handler.exhausted?.(payload) };
+    return { run: () => handler.run(payload, job, token), exhausted: () => handler.exhausted?.(payload) };
   };
 
   const queues = QUEUE_NAMES.filter((queue) => Object.values(jobs).some((job) => job.queue === queue));
   const workers = queues.map((queue) => {
     const worker = new Worker(
       queue,
-      async (job) => {
-        await bind(job).run();
+      async (job, token) => {
+        await bind(job, token).run();
       },
       {
         connection: deps.connection,

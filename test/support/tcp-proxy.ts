@@ -6,6 +6,8 @@ import net from 'node:net';
  */
 export interface TcpProxy {
   port: number;
+  /** TCP connections accepted so far: how a test tells that the target was (not) contacted. */
+  readonly connections: number;
   /** Stops listening and drops every open connection: the target looks down. */
   cut(): Promise<void>;
   /** Listens again on the same port. */
@@ -19,6 +21,7 @@ export interface TcpProxy {
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let held: net.Socket[] | undefined;
+  let accepted = 0;
   const forward = (client: net.Socket) => {
     const upstream = net.connect(targetPort, targetHost);
     for (const socket of [client, upstream]) {
@@ -32,6 +35,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     client.pipe(upstream).pipe(client);
   };
   const server = net.createServer((client) => {
+    accepted += 1;
     if (!held) return forward(client);
     sockets.add(client);
     client.on('error', () => client.destroy());
@@ -55,6 +59,9 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   };
   return {
     port,
+    get connections() {
+      return accepted;
+    },
     hold() {
       held ??= [];
     },

@@ -1,0 +1,136 @@
+import { createHash, randomUUID } from 'node:crypto';
+import net from 'node:net';
+import type { Redis } from 'ioredis';
+import ipaddr from 'ipaddr.js';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+
+/** A database server connection tests reach. */
+export interface TargetAddress {
+  host: string;
+  port: number;
+}
+
+/** One login on a target. */
+export interface TargetAccount extends TargetAddress {
+  username: string;
+}
+
+/** Slots held by one test, until release(). */
+export interface TargetLease {
+  readonly id: string;
+  readonly targets: readonly TargetAddress[];
+}
+
+/**
+ * What keeps connection tests from hurting the databases they test (PRODUCT.md §5), shared by every
+ * worker process: at most a few tests of one target at a time, so that a black-holed host cannot take
+ * every worker, and no more logins to an account after repeated authentication failures, so that
+ * tests neither lock the account out (servers with a lockout policy) nor serve to guess its password.
+ * The runner knows only this interface; Redis is one implementation (a PostgreSQL one can follow,
+ * PRODUCT.md §4).
+ */
+export interface TargetGuard {
+  /** A slot on every one of `targets`, or on none: undefined when one of them has no free slot. */
+  acquire(targets: readonly TargetAddress[]): Promise<TargetLease | undefined>;
+  release(lease: TargetLease): Promise<void>;
+  /** Milliseconds until logins to this account may be tried again; 0 when they may now. */
+  authLocked(account: TargetAccount): Promise<number>;
+  authFailed(account: TargetAccount): Promise<void>;
+  /** A login worked: the failures so far no longer count. */
+  authSucceeded(account: TargetAccount): Promise<void>;
+}
+
+export interface TargetGuardOptions {
+  redis: Redis;
+  /** The deployment's REDIS_PREFIX. */
+  prefix: string;
+  /** TARGET_MAX_CONCURRENT_TESTS. */
+  maxConcurrentTests: number;
+  /** TEST_TIMEOUT_MS: a slot outlives a test by a margin, and lapses after a crashed worker. */
+  testTimeoutMs: number;
+  /** AUTH_FAILURE_LIMIT failures within AUTH_FAILURE_WINDOW_SECONDS lock the account's tests out. */
+  authFailureLimit: number;
+  authFailureWindowSeconds: number;
+}
+
+// A test stops contacting its target at TEST_TIMEOUT_MS (every socket is destroyed then); the margin
+// covers loading the test before and recording it after.
+const LEASE_MARGIN_MS = 10_000;
+
+/**
+ * One spelling per target: host names compare case-insensitively (and without a trailing dot), IP
+ * literals in their canonical form, so that `DB.example.com` or `0:0::1` is not a way around a limit.
+ */
+function canonicalHost(host: string): string {
+  if (net.isIP(host) !== 0) return ipaddr.parse(host).toString();
+  return host.toLowerCase().replace(/\.$/, '');
+}
+
+// Hashed, so that Redis holds no host or user name in clear; JSON, so that no two (host, port,
+// user) triples share a spelling (IPv6 hosts and user names may contain ':').
+const hashOf = (parts: readonly (string | number)[]) =>
+  createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+
+/**
+ * Takes one slot on every key, or none. Each key is a sorted set of leases scored by their expiry,
+ * judged by Redis's clock so that workers' clocks need not agree; expired leases (a crashed worker's)
+ * are dropped first. KEYS: one per target. ARGV: limit, lease ms, lease id.
+ */
+const ACQUIRE = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local limit = tonumber(ARGV[1])
+local lease = tonumber(ARGV[2])
+for _, key in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  if redis.call('ZCARD', key) >= limit then return 0 end
+end
+for _, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now + lease, ARGV[3])
+  redis.call('PEXPIRE', key, lease)
+end
+return 1
+`;
+
+export function createRedisTargetGuard(options: TargetGuardOptions): TargetGuard {
+  const { redis } = options;
+  const leaseMs = options.testTimeoutMs + LEASE_MARGIN_MS;
+  const slotKey = (target: TargetAddress) =>
+    `${options.prefix}:target-guard:slots:${hashOf([canonicalHost(target.host), target.port])}`;
+  const accountKey = (account: TargetAccount) =>
+    hashOf([canonicalHost(account.host), account.port, account.username]);
+  // A fixed window that starts at the first failure (rate-limiter-flexible's Redis limiter);
+  // the key expires with it.
+  const failures = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${options.prefix}:target-guard:auth-failures`,
+    points: options.authFailureLimit,
+    duration: options.authFailureWindowSeconds,
+  });
+
+  return {
+    async acquire(targets) {
+      // Two endpoints of one test on the same server take one slot, not two.
+      const keys = [...new Set(targets.map(slotKey))];
+      const id = randomUUID();
+      const taken = await redis.eval(ACQUIRE, keys.length, ...keys, options.maxConcurrentTests, leaseMs, id);
+      return taken === 1 ? { id, targets } : undefined;
+    },
+    async release(lease) {
+      const pipeline = redis.pipeline();
+      for (const key of new Set(lease.targets.map(slotKey))) pipeline.zrem(key, lease.id);
+      await pipeline.exec();
+    },
+    async authLocked(account) {
+      const counted = await failures.get(accountKey(account));
+      if (!counted || counted.consumedPoints < options.authFailureLimit) return 0;
+      return Math.max(counted.msBeforeNext, 1);
+    },
+    async authFailed(account) {
+      await failures.penalty(accountKey(account));
+    },
+    async authSucceeded(account) {
+      await failures.delete(accountKey(account));
+    },
+  };
+}
