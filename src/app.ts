@@ -151,6 +151,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
           authFailureWindowSeconds: config.authFailureWindowSeconds,
         }),
         prefix: config.redisPrefix,
+        retention: { days: config.testRetentionDays, perDataSource: config.testRetentionPerDataSource },
         concurrency: config.workerConcurrency,
         lockMs: config.jobLockMs,
         maxHeartbeatSessions: config.heartbeatMaxSessions,

@@ -278,6 +278,13 @@ async function runChecks(
   const startFailure = await reportedStart;
   if (startFailure) throw startFailure;
   await recorder.flush();
+  if (row.dataSourceId === null && recorder.state.status === 'FAILED') {
+    // A failed draft can never verify a create: its sealed password has no further use.
+    await deps.db
+      .update(connectionTests)
+      .set({ draftPasswordCiphertext: null, draftPasswordKeyId: null })
+      .where(eq(connectionTests.id, row.id));
+  }
   deps.metrics.testOutcomes.inc({
     status: recorder.state.status,
     error_code: recorder.state.errorCode ?? 'none',

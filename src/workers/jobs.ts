@@ -6,7 +6,7 @@ import { z } from 'zod';
  * are ids only (no secrets, no dates); workers parse them as unknown. The handler map in worker.ts
  * must satisfy `Handlers`, so a job without a handler does not compile.
  */
-export const QUEUE_NAMES = ['connection-test', 'heartbeat'] as const;
+export const QUEUE_NAMES = ['connection-test', 'heartbeat', 'maintenance'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const defaults = {
@@ -32,6 +32,12 @@ export const jobs = {
     queue: 'heartbeat',
     payload: z.object({ dataSourceId: z.uuid() }),
     // Repeated by a job scheduler; a failed beat is a DEGRADED state, not a job to retry.
+    options: { removeOnComplete: true, removeOnFail: { count: 100 }, attempts: 1 },
+  },
+  retention: {
+    queue: 'maintenance',
+    payload: z.object({}),
+    // Repeated every minute by one job scheduler; a failed run is simply the next run's work.
     options: { removeOnComplete: true, removeOnFail: { count: 100 }, attempts: 1 },
   },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType; options: JobsOptions }>;

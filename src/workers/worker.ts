@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { Queues } from '../lib/queues.js';
 import { connectionTestHandler } from './connection-test.handler.js';
+import { applyRetention, type RetentionPolicy } from '../connection-tests/retention.js';
 import { jobs, QUEUE_NAMES, type Handlers, type JobHandler, type JobName, type Payload } from './jobs.js';
 import { SessionCache } from '../heartbeat/sessions.js';
 import { heartbeatBeatHandler, heartbeatInstallHandler } from './heartbeat.handlers.js';
@@ -24,7 +25,11 @@ export interface WorkerDeps extends RunnerDeps, Omit<HeartbeatDeps, 'sessions'> 
   metrics: Metrics;
   /** How often open tests are checked for a lost job (test-reconciler.ts). */
   reconcileEveryMs?: number;
+  retention: RetentionPolicy;
 }
+
+/** Draft passwords are purged within this long of their window's end; old tests go as often. */
+const RETENTION_EVERY_MS = 60_000;
 
 export interface Workers {
   /**
@@ -57,6 +62,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     'connection-test': connectionTestHandler(runner),
     'heartbeat-install': heartbeatInstallHandler(heartbeat),
     'heartbeat-beat': heartbeatBeatHandler(heartbeat),
+    retention: {
+      async run() {
+        const outcome = await applyRetention(deps.db, deps.retention);
+        if (outcome.purgedDraftPasswords > 0 || outcome.deletedTests > 0) {
+          deps.logger.info(outcome, 'retention applied');
+        }
+      },
+    },
   } satisfies Handlers;
 
   /** The job's handler bound to its parsed payload; a job that does not parse is unrecoverable. */
@@ -128,6 +141,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     );
   };
   await sweep();
+  // Upserted by every worker that starts: one scheduler, however many workers.
+  await deps.queues.repeat('retention', {}, 'retention', RETENTION_EVERY_MS);
   const timer = setInterval(() => void sweep(), deps.reconcileEveryMs ?? 15_000);
   timer.unref();
   deps.logger.info({ queues, concurrency: deps.concurrency }, 'workers started');
