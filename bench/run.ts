@@ -196,6 +196,15 @@ async function main() {
     API_TOKENS: `admin:${TOKEN}`,
     HEARTBEAT_INTERVAL_SECONDS: '1',
     WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+    // The throwaway targets listen on loopback, which production denies by default.
+    TARGET_ALLOW_CIDRS: '127.0.0.1/32',
+    // One client drives the load from one token against one target: the protections against abuse
+    // (rate limits, per-target slots, sockets per token) would otherwise be what is measured.
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000',
+    RATE_LIMIT_TESTS_PER_MINUTE: '1000000',
+    TARGET_MAX_CONCURRENT_TESTS: '1000',
+    WS_MAX_SOCKETS_PER_TOKEN: '5000',
+    WS_MAX_SOCKETS: '5000',
   }).catch(async (error: unknown) => {
     await targets.stop();
     throw error;

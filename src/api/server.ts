@@ -4,19 +4,22 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
+import express, { type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Principal } from '../config.js';
-import { bullBoard, BULL_BOARD_PATH } from './admin.js';
 import { AppError } from '../errors.js';
+import { bullBoard, BULL_BOARD_PATH } from './admin.js';
 import { authenticate } from './auth.js';
 import type { ApiContext, ApiDeps } from './context.js';
-import { formatError, toPublicError } from './errors.js';
+import { formatError, httpErrorHandler, toClientError } from './errors.js';
+import { createOperationGuard, operationGuardPlugin, tokenLimit } from './operation-guard.js';
+import { listenHost, refuseForeignHosts } from './open-mode.js';
 import { httpTiming, opsRouter } from './ops.js';
 import { buildApiSchema } from './schema.js';
+import { createWsAdmission, WS_MAX_PAYLOAD } from './ws-admission.js';
 
 export interface ApiServerOptions {
   host: string;
@@ -33,6 +36,14 @@ export interface ApiServer {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** The client's X-Request-Id when it is a sane one, else a new id; echoed in the response. */
+function requestIdOf(req: Request, res: Response): string {
+  const header = req.header('x-request-id');
+  const requestId = header && REQUEST_ID.test(header) ? header : randomUUID();
+  res.setHeader('x-request-id', requestId);
+  return requestId;
+}
+
 /**
  * GraphQL over HTTP and graphql-ws on one server and one path, /graphql; /healthz, /readyz and
  * /metrics; Bull Board at /admin/queues.
@@ -40,28 +51,60 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function createApiServer(deps: ApiDeps, options: ApiServerOptions): Promise<ApiServer> {
   const { config, logger } = deps;
   const schema = await buildApiSchema();
+  const open = config.apiTokens.size === 0;
   const app = express();
   app.disable('x-powered-by');
   app.use(httpTiming(deps.metrics));
+  if (open) app.use(refuseForeignHosts());
   const httpServer = http.createServer(app);
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const guard = createOperationGuard(schema, {
+    limits: config.queryLimits,
+    production: config.env === 'production',
+  });
+
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
   wsServer.on('error', (error) => logger.error({ err: error }, 'websocket server error'));
+  const admission = createWsAdmission({
+    allowedOrigins: config.allowedOrigins,
+    maxSockets: config.wsMaxSockets,
+    maxSocketsPerToken: config.wsMaxSocketsPerToken,
+    maxOperationsPerSocket: config.wsMaxSubscriptionsPerSocket,
+    loopbackHostsOnly: open,
+    logger,
+  });
+  const detachUpgrades = admission.attach(httpServer, wsServer, '/graphql');
   const principals = new WeakMap<object, Principal>();
-  const publicError = (error: GraphQLError) =>
-    formatError(toPublicError(error, randomUUID(), logger).toJSON());
+  const publicError = (error: GraphQLError) => toClientError(error, randomUUID(), logger);
   const wsCleanup = useServer<Record<string, unknown>>(
     {
       schema,
       onConnect: (ctx) => {
+        let principal: Principal;
         try {
-          principals.set(ctx, authenticate(ctx.connectionParams?.authorization, config.apiTokens));
-          return true;
+          principal = authenticate(ctx.connectionParams?.authorization, config.apiTokens);
         } catch (error) {
           const message = error instanceof GraphQLError ? error.message : 'Unauthenticated';
           ctx.extra.socket.close(CloseCode.Unauthorized, `UNAUTHENTICATED: ${message}`.slice(0, 120));
           return false;
         }
+        if (!admission.admitToken(ctx.extra.socket, principal.name)) return false;
+        principals.set(ctx, principal);
+        return true;
+      },
+      // Everything the HTTP path checks, checked the same way (the guard) before anything runs.
+      onSubscribe: (ctx, id, payload) => {
+        const refused = admission.admitOperation(ctx.extra.socket, id, Object.keys(ctx.subscriptions).length);
+        if (refused) return refused;
+        const document = guard.parse(payload.query);
+        if (document instanceof GraphQLError) return [document];
+        const errors = guard.check({
+          document,
+          operationName: payload.operationName,
+          variables: payload.variables,
+        });
+        if (errors.length > 0) return errors;
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: (ctx): ApiContext => {
         const principal = principals.get(ctx);
@@ -87,10 +130,15 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // The operation guard validates instead, with graphql-ws's rules (see operationGuardPlugin).
+    dangerouslyDisableValidation: true,
+    // tokenLimit has counted already; this only keeps Apollo's parse bounded should it ever not have.
+    parseOptions: { maxTokens: config.queryLimits.tokens },
     // main.ts owns the signals; Apollo's own handlers (on outside NODE_ENV=test) would race with it.
     stopOnTerminationSignals: false,
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
     plugins: [
+      operationGuardPlugin(guard),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
       {
         serverWillStart: () =>
@@ -115,11 +163,10 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
   app.use(
     '/graphql',
     express.json({ limit: '256kb' }),
+    tokenLimit(guard),
     expressMiddleware(apollo, {
       context: ({ req, res }) => {
-        const header = req.header('x-request-id');
-        const requestId = header && REQUEST_ID.test(header) ? header : randomUUID();
-        res.setHeader('x-request-id', requestId);
+        const requestId = requestIdOf(req, res);
         const principal = authenticate(req.header('authorization'), config.apiTokens);
         return Promise.resolve({
           ...deps,
@@ -130,23 +177,27 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
       },
     }),
   );
+  // Last: whatever an Express route or middleware (body-parser) passes on as an error.
+  app.use(httpErrorHandler(logger, requestIdOf));
 
+  const host = listenHost(options.host, open, logger);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host, () => {
+    httpServer.listen(options.port, host, () => {
       httpServer.off('error', reject);
       resolve();
     });
   });
   const address = httpServer.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const shownHost = host === '0.0.0.0' || host === '[::]' ? 'localhost' : host;
+  const boundHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const shownHost = boundHost === '0.0.0.0' || boundHost === '[::]' ? 'localhost' : boundHost;
   return {
     url: `http://${shownHost}:${address.port}/graphql`,
     wsUrl: `ws://${shownHost}:${address.port}/graphql`,
     async stop() {
       // Apollo's drain plugin stops accepting, waits for in-flight requests, then disposes graphql-ws.
       await apollo.stop();
+      detachUpgrades();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };

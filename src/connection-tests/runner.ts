@@ -210,7 +210,7 @@ export async function runConnectionTest(deps: RunnerDeps, testId: string): Promi
     return 'done';
   }
   const endpoints = endpointsOf(target.spec);
-  const lease = await deps.guard.acquire(endpoints);
+  const lease = await deps.guard.acquire(testId, endpoints);
   if (!lease) return 'deferred';
   try {
     await runChecks(deps, row, { spec: target.spec, password: target.password }, endpoints);

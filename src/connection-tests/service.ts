@@ -170,7 +170,10 @@ export async function getTest(db: Executor, id: string): Promise<ConnectionTestV
 }
 
 /** Several tests by id, in one query (the list's `lastTest` fields). */
-export async function getTests(db: Executor, ids: readonly string[]): Promise<Map<string, ConnectionTestView>> {
+export async function getTests(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, ConnectionTestView>> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return new Map();
   const rows = await db.select().from(connectionTests).where(inArray(connectionTests.id, valid));

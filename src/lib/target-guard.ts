@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import type { Redis } from 'ioredis';
 import ipaddr from 'ipaddr.js';
@@ -30,8 +30,12 @@ export interface TargetLease {
  * PRODUCT.md §4).
  */
 export interface TargetGuard {
-  /** A slot on every one of `targets`, or on none: undefined when one of them has no free slot. */
-  acquire(targets: readonly TargetAddress[]): Promise<TargetLease | undefined>;
+  /**
+   * A slot on every one of `targets` for `holder` (a test id), or on none: undefined when one of them
+   * has no free slot. A holder that already has a slot keeps it: a test run again after its worker
+   * died is not kept waiting by the lease that worker left behind.
+   */
+  acquire(holder: string, targets: readonly TargetAddress[]): Promise<TargetLease | undefined>;
   release(lease: TargetLease): Promise<void>;
   /** Milliseconds until logins to this account may be tried again; 0 when they may now. */
   authLocked(account: TargetAccount): Promise<number>;
@@ -74,7 +78,8 @@ const hashOf = (parts: readonly (string | number)[]) =>
 /**
  * Takes one slot on every key, or none. Each key is a sorted set of leases scored by their expiry,
  * judged by Redis's clock so that workers' clocks need not agree; expired leases (a crashed worker's)
- * are dropped first. KEYS: one per target. ARGV: limit, lease ms, lease id.
+ * are dropped first, and a holder's own lease is renewed rather than counted against it.
+ * KEYS: one per target. ARGV: limit, lease ms, holder.
  */
 const ACQUIRE = `
 local time = redis.call('TIME')
@@ -83,7 +88,7 @@ local limit = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
 for _, key in ipairs(KEYS) do
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-  if redis.call('ZCARD', key) >= limit then return 0 end
+  if redis.call('ZCARD', key) >= limit and not redis.call('ZSCORE', key, ARGV[3]) then return 0 end
 end
 for _, key in ipairs(KEYS) do
   redis.call('ZADD', key, now + lease, ARGV[3])
@@ -109,12 +114,18 @@ export function createRedisTargetGuard(options: TargetGuardOptions): TargetGuard
   });
 
   return {
-    async acquire(targets) {
+    async acquire(holder, targets) {
       // Two endpoints of one test on the same server take one slot, not two.
       const keys = [...new Set(targets.map(slotKey))];
-      const id = randomUUID();
-      const taken = await redis.eval(ACQUIRE, keys.length, ...keys, options.maxConcurrentTests, leaseMs, id);
-      return taken === 1 ? { id, targets } : undefined;
+      const taken = await redis.eval(
+        ACQUIRE,
+        keys.length,
+        ...keys,
+        options.maxConcurrentTests,
+        leaseMs,
+        holder,
+      );
+      return taken === 1 ? { id: holder, targets } : undefined;
     },
     async release(lease) {
       const pipeline = redis.pipeline();

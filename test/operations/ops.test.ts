@@ -118,6 +118,7 @@ describe('Bull Board', () => {
     expect(((await api.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort()).toEqual([
       'connection-test',
       'heartbeat',
+      'maintenance',
     ]);
   });
 });
