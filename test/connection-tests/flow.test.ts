@@ -254,6 +254,11 @@ describe('a worker killed during a test', () => {
     const held = await startTcpProxy(targets().scram.port);
     held.hold();
     const { testId } = await createFor({ host: '127.0.0.1', port: held.port });
+    // Subscribed before the worker starts, so that no change of the test can be published unseen.
+    const live = await api.subscribe<{ connectionTestUpdated: TestData }>(
+      `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
+      { id: testId },
+    );
     const doomed = spawnService('worker', {
       NODE_ENV: 'test',
       DATABASE_URL: api.config.databaseUrl,
@@ -264,10 +269,6 @@ describe('a worker killed during a test', () => {
       CONNECT_TIMEOUT_MS: '60000',
       TEST_TIMEOUT_MS: '60000',
     });
-    const live = await api.subscribe<{ connectionTestUpdated: TestData }>(
-      `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
-      { id: testId },
-    );
     try {
       // Wait until the first worker is stuck logging in to the held target.
       for await (const message of live) {
@@ -356,12 +357,13 @@ describe('failures', () => {
     const held = await startTcpProxy(targets().scram.port);
     held.hold();
     const { testId } = await createFor({ host: '127.0.0.1', port: held.port });
+    // Subscribed before any worker exists, so that no change of the test can be published unseen.
+    const live = await api.subscribe<{ connectionTestUpdated: TestData }>(
+      `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
+      { id: testId },
+    );
     const worker = await startHarness({ sharedWith: api, role: 'worker', databasePort: store.port });
     try {
-      const live = await api.subscribe<{ connectionTestUpdated: TestData }>(
-        `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
-        { id: testId },
-      );
       for await (const message of live) {
         if (
           message.data?.connectionTestUpdated.checks.find((c) => c.name === 'AUTHENTICATE')?.status ===
