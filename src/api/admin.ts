@@ -5,7 +5,7 @@ import type express from 'express';
 import { GraphQLError } from 'graphql';
 import type { Principal } from '../config.js';
 import type { Queues } from '../lib/queues.js';
-import { QUEUE_NAMES } from '../workers/jobs.js';
+import { QUEUE_NAMES } from '../jobs/catalog.js';
 import { authenticate } from './auth.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';

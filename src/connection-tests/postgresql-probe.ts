@@ -4,7 +4,7 @@ import tls from 'node:tls';
 import pg from 'pg';
 import type { SslMode } from '../datasources/model.js';
 import type { ServerInfoRecord } from '../schema/index.js';
-import type { EgressPolicy } from './egress.js';
+import type { EgressPolicy } from '../postgresql/egress.js';
 import type { CheckName, ConnectionErrorCode, TestEndpoint } from './model.js';
 
 // The checks of PRODUCT.md §2 for one PostgreSQL endpoint, top to bottom (probeEndpoint), and the

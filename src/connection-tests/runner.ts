@@ -6,7 +6,7 @@ import { publishDataSourceEvent, type Events } from '../events.js';
 import type { Database } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import type { TargetAccount, TargetGuard } from '../lib/target-guard.js';
+import type { TargetAccount, TargetGuard } from './target-guard.js';
 import {
   connectionTests,
   dataSources,
@@ -17,7 +17,7 @@ import {
 } from '../schema/index.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { CODE_TEXT, resumeHint, type CodeContext } from './codes.js';
-import type { EgressPolicy } from './egress.js';
+import type { EgressPolicy } from '../postgresql/egress.js';
 import {
   endpointsOf,
   pendingChecks,

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type pg from 'pg';
 import { CODE_TEXT } from '../connection-tests/codes.js';
-import type { EgressPolicy } from '../connection-tests/egress.js';
+import type { EgressPolicy } from '../postgresql/egress.js';
 import { endpointsOf, type TestEndpoint } from '../connection-tests/model.js';
 import { openSession, TargetError } from '../connection-tests/postgresql-probe.js';
 import type { HeartbeatState } from '../datasources/model.js';

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { jobs, QUEUE_NAMES, type JobName, type Payload, type QueueName } from '../workers/jobs.js';
+import { jobs, QUEUE_NAMES, type JobName, type Payload, type QueueName } from '../jobs/catalog.js';
 
 /**
  * Every BullMQ queue is constructed here and nowhere else, so that the transport (Redis today,

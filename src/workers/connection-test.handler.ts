@@ -1,6 +1,6 @@
 import { DelayedError } from 'bullmq';
 import { failTest, runConnectionTest, type RunnerDeps } from '../connection-tests/runner.js';
-import type { JobHandler } from './jobs.js';
+import type { JobHandler } from '../jobs/catalog.js';
 
 /**
  * How long a test whose target is at its concurrency limit waits before it is tried again. Jittered,

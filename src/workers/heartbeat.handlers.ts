@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { beat, failInstall, install, type HeartbeatDeps } from '../heartbeat/heartbeat.js';
 import type { Queues } from '../lib/queues.js';
 import { dataSources } from '../schema/index.js';
-import type { JobHandler } from './jobs.js';
+import type { JobHandler } from '../jobs/catalog.js';
 
 export const beatSchedulerId = (dataSourceId: string) => `beat-${dataSourceId}`;
 

@@ -7,7 +7,7 @@ import type { Metrics } from '../lib/metrics.js';
 import type { Queues } from '../lib/queues.js';
 import { connectionTestHandler } from './connection-test.handler.js';
 import { applyRetention, type RetentionPolicy } from '../connection-tests/retention.js';
-import { jobs, QUEUE_NAMES, type Handlers, type JobHandler, type JobName, type Payload } from './jobs.js';
+import { jobs, QUEUE_NAMES, type Handlers, type JobHandler, type JobName, type Payload } from '../jobs/catalog.js';
 import { SessionCache } from '../heartbeat/sessions.js';
 import { heartbeatBeatHandler, heartbeatInstallHandler } from './heartbeat.handlers.js';
 import { reconcileHeartbeats } from './heartbeat-reconciler.js';

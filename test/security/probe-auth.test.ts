@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EgressPolicy } from '../../src/connection-tests/egress.js';
+import type { EgressPolicy } from '../../src/postgresql/egress.js';
 import { openSession, TargetError } from '../../src/connection-tests/postgresql-probe.js';
 import type { SslMode } from '../../src/datasources/model.js';
 import { check, draftFor, runDraft } from '../support/connection-tests.js';

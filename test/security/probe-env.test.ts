@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EgressPolicy } from '../../src/connection-tests/egress.js';
+import type { EgressPolicy } from '../../src/postgresql/egress.js';
 import type { CheckName } from '../../src/connection-tests/model.js';
 import {
   openSession,

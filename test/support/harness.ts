@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { startApp, type App, type ProcessRole } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
-import type { QueueName } from '../../src/workers/jobs.js';
+import type { QueueName } from '../../src/jobs/catalog.js';
 import { CANARY_PASSWORD, databaseUrl, REDIS_URL } from './env.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {

@@ -6,7 +6,7 @@ import {
   endpointOf,
   ownEndpointsOf,
   type EgressRules,
-} from '../../src/connection-tests/egress.js';
+} from '../../src/postgresql/egress.js';
 import { createLogger } from '../../src/lib/logger.js';
 
 // The egress policy of PRODUCT.md §2 as pure logic: no network, milliseconds.

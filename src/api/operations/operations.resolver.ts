@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { AppError } from '../../errors.js';
 import type { QueueStats as QueueStatsView } from '../../lib/queues.js';
-import { QUEUE_NAMES, type QueueName } from '../../workers/jobs.js';
+import { QUEUE_NAMES, type QueueName } from '../../jobs/catalog.js';
 import type { AuditAction } from '../../audit/trail.js';
 import { requireAdmin } from '../auth.js';
 import { actorOf, admitMutation, type ApiContext } from '../context.js';
