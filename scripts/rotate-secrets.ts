@@ -4,7 +4,7 @@
 // 130: interrupted (run it again to continue).
 import { ConfigError, loadConfig } from '../src/config.js';
 import { openMetadataStore } from '../src/lib/db.js';
-import { rotateSecrets } from '../src/secrets/rotate.js';
+import { rotateSecrets } from '../src/operations/rotate-secrets.js';
 import { createSecretBox, parseKey } from '../src/secrets/secret-box.js';
 
 let config;

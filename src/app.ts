@@ -1,20 +1,25 @@
 import { startOpsServer } from './api/ops.js';
 import { createRateLimits } from './api/rate-limits.js';
-import { createAuditTrail } from './audit/trail.js';
 import { createApiServer, type ApiServer } from './api/server.js';
+import { createAuditTrail } from './audit/trail.js';
 import type { Config } from './config.js';
-import { createEgressPolicy, ownEndpointsOf } from './postgresql/egress.js';
+import { createTestRunner } from './connection-tests/runner.js';
+import { createConnectionTestService } from './connection-tests/service.js';
+import { createRedisTargetGuard } from './connection-tests/target-guard.js';
 import { createDataSourceService } from './datasources/service.js';
-import type { Events, Topics } from './events.js';
+import { stopBeats } from './heartbeat/scheduler.js';
+import { createHeartbeatService } from './heartbeat/service.js';
+import { initialState, stateAfterChange } from './heartbeat/state.js';
+import { catalog } from './jobs/catalog.js';
 import { ensureDatabase, migrateDatabase, openMetadataStore } from './lib/db.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
-import { createEventBus } from './lib/pubsub.js';
+import { createEventBus, type EventBus } from './lib/pubsub.js';
 import { createQueues } from './lib/queues.js';
 import { closeRedis, createRedis, waitUntilReady } from './lib/redis.js';
-import { createRedisTargetGuard } from './connection-tests/target-guard.js';
+import { createOperationsService } from './operations/service.js';
+import { createEgressPolicy, ownEndpointsOf } from './postgresql/egress.js';
 import { loadSecretBox } from './secrets/secret-box.js';
-import { beatSchedulerId } from './workers/heartbeat.handlers.js';
 import { startWorkers } from './workers/worker.js';
 
 export type ProcessRole = 'api' | 'worker' | 'all';
@@ -26,7 +31,7 @@ export interface App {
   /** The ops endpoints' base URL, when they have a server of their own (role worker, or OPS_PORT). */
   opsUrl?: string;
   /** The event bus; tests wait on its subscriber count. */
-  events: Events;
+  events: EventBus;
   stop(): Promise<void>;
 }
 
@@ -90,24 +95,32 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
     }
 
     const secrets = await loadSecretBox(config, logger);
-    const events = createEventBus<Topics>({
+    const events = createEventBus({
       prefix: `${config.redisPrefix}:events`,
       publishClient: redis('publish'),
       subscribeClient: redis('subscribe'),
       logger,
     });
     stack.push(() => events.close());
-    const queues = createQueues(producer, config.redisPrefix);
+    const queues = createQueues(catalog, producer, config.redisPrefix);
     stack.push(() => queues.close());
     await queues.ready();
     const db = store.db;
-    const metrics = createMetrics({ queues, db, store, events });
+    const metrics = createMetrics({ queues, store, events });
     const ready = async () => {
       await Promise.all([store.pool.query('SELECT 1'), producer.ping()]);
       return true;
     };
-    const enqueueTest = (testId: string) => queues.add('connection-test', { testId }, testId);
+
+    // The domain, each service built on the ones below it (README, Architecture).
     const audit = createAuditTrail({ db, logger });
+    const connectionTests = createConnectionTestService({
+      db,
+      secrets,
+      events,
+      audit,
+      enqueue: (testId) => queues.add('connection-test', { testId }, testId),
+    });
     const dataSources = createDataSourceService({
       db,
       secrets,
@@ -116,32 +129,58 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
       audit,
       regions: config.regions,
       heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
-      enqueueTest,
-      stopHeartbeat: (id) => queues.stopRepeating('heartbeat-beat', beatSchedulerId(id)),
+      tests: connectionTests.forDataSources,
+      heartbeat: { initialState, stateAfterChange, stop: (id) => stopBeats(queues, id) },
     });
+    const operations = createOperationsService({ db, queues, audit });
 
     if (role === 'worker' || role === 'all') {
-      const workers = await startWorkers({
+      const egress = await createEgressPolicy(
+        {
+          env: config.env,
+          allowCidrs: config.targetAllowCidrs,
+          denyCidrs: config.targetDenyCidrs,
+          ownEndpoints: ownEndpointsOf(config),
+        },
+        logger,
+      );
+      const target = {
+        egress,
+        connectTimeoutMs: config.connectTimeoutMs,
+        queryTimeoutMs: config.queryTimeoutMs,
+        // Shown in the targets' pg_stat_activity, so that a DBA can tell this deployment's sessions.
+        applicationName: `data-source-service ${config.redisPrefix}`.slice(0, 63),
+      };
+      const heartbeat = createHeartbeatService({
         db,
         secrets,
         events,
         logger,
         queues,
-        egress: await createEgressPolicy(
-          {
-            env: config.env,
-            allowCidrs: config.targetAllowCidrs,
-            denyCidrs: config.targetDenyCidrs,
-            ownEndpoints: ownEndpointsOf(config),
-          },
-          logger,
-        ),
-        connectTimeoutMs: config.connectTimeoutMs,
-        queryTimeoutMs: config.queryTimeoutMs,
+        intervalSeconds: config.heartbeatIntervalSeconds,
+        maxSessions: config.heartbeatMaxSessions,
+        ...target,
+      });
+      metrics.gauge({
+        name: 'dss_heartbeat_age_seconds',
+        help: 'Seconds since the last successful heartbeat, per data source with the heartbeat on.',
+        // Labelled by id only: identifiers are user input, and can change.
+        labelNames: ['data_source_id'],
+        collect: async (set) => {
+          for (const { dataSourceId, seconds } of await heartbeat.ages())
+            set({ data_source_id: dataSourceId }, seconds);
+        },
+      });
+      const runner = createTestRunner({
+        db,
+        secrets,
+        events,
+        logger,
+        ...target,
         testTimeoutMs: config.testTimeoutMs,
         heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
-        applicationName: `data-source-service ${config.redisPrefix}`.slice(0, 63),
-        connection: redis('worker'),
+        metrics,
+        heartbeat,
         guard: createRedisTargetGuard({
           redis: redis('worker'),
           prefix: config.redisPrefix,
@@ -150,11 +189,18 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
           authFailureLimit: config.authFailureLimit,
           authFailureWindowSeconds: config.authFailureWindowSeconds,
         }),
-        prefix: config.redisPrefix,
+      });
+      const workers = await startWorkers({
+        db,
+        logger,
+        queues,
+        runner,
+        heartbeat,
         retention: { days: config.testRetentionDays, perDataSource: config.testRetentionPerDataSource },
+        connection: redis('worker'),
+        prefix: config.redisPrefix,
         concurrency: config.workerConcurrency,
         lockMs: config.jobLockMs,
-        maxHeartbeatSessions: config.heartbeatMaxSessions,
         metrics,
       });
       stack.push(() => workers.stop(config.shutdownTimeoutMs));
@@ -174,27 +220,16 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
     }
     let api: ApiServer | undefined;
     if (role === 'api' || role === 'all') {
-      api = await createApiServer(
-        {
-          config,
-          db,
-          secrets,
-          events,
-          queues,
-          dataSources,
-          enqueueTest,
-          logger,
-          metrics,
-          audit,
-          rateLimits: createRateLimits({
-            redis: producer,
-            prefix: config.redisPrefix,
-            perMinute: {
-              mutations: config.rateLimits.mutationsPerMinute,
-              tests: config.rateLimits.testsPerMinute,
-            },
-          }),
+      const rateLimits = createRateLimits({
+        redis: producer,
+        prefix: config.redisPrefix,
+        perMinute: {
+          mutations: config.rateLimits.mutationsPerMinute,
+          tests: config.rateLimits.testsPerMinute,
         },
+      });
+      api = await createApiServer(
+        { config, logger, metrics, events, dataSources, connectionTests, operations, audit, rateLimits },
         { host: config.host, port: config.port, ready },
       );
       stack.push(() => api?.stop() ?? Promise.resolve());

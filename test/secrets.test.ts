@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { passwordBinding } from '../src/datasources/service.js';
+import { passwordBinding } from '../src/datasources/store.js';
 import { createLogger } from '../src/lib/logger.js';
 import { createSecretBox, loadSecretBox, SecretDecryptionError } from '../src/secrets/secret-box.js';
 import { CANARY_PASSWORD } from './support/env.js';

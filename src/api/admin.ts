@@ -4,17 +4,19 @@ import { ExpressAdapter } from '@bull-board/express';
 import type express from 'express';
 import { GraphQLError } from 'graphql';
 import type { Principal } from '../config.js';
-import type { Queues } from '../lib/queues.js';
-import { QUEUE_NAMES } from '../jobs/catalog.js';
+import type { Queue } from 'bullmq';
 import { authenticate } from './auth.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
 /** Bull Board for operators, behind an admin token: 401 without a valid token, 403 for a viewer. */
-export function bullBoard(queues: Queues, tokens: ReadonlyMap<string, Principal>): express.RequestHandler[] {
+export function bullBoard(
+  queues: readonly Queue[],
+  tokens: ReadonlyMap<string, Principal>,
+): express.RequestHandler[] {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
-  createBullBoard({ queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queues.get(name))), serverAdapter });
+  createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue)), serverAdapter });
   const adminOnly: express.RequestHandler = (req, res, next) => {
     let principal: Principal;
     try {

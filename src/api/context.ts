@@ -1,38 +1,50 @@
 import type { Actor, AuditTrail } from '../audit/trail.js';
 import type { Config, Principal } from '../config.js';
-import type { EnqueueTest } from '../connection-tests/service.js';
+import type { ConnectionTestView } from '../connection-tests/model.js';
+import type { ConnectionTestService } from '../connection-tests/service.js';
 import type { DataSourceService } from '../datasources/service.js';
-import type { Events } from '../events.js';
-import type { Database } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import type { Queues } from '../lib/queues.js';
-import type { SecretBox } from '../secrets/secret-box.js';
+import type { EventBus } from '../lib/pubsub.js';
+import type { OperationsService } from '../operations/service.js';
 import { ANONYMOUS, requireAdmin } from './auth.js';
 import type { RateLimits } from './rate-limits.js';
 
-/** What the API needs from the rest of the service; main.ts and the tests build it. */
-export interface ApiDeps {
-  config: Config;
-  db: Database;
-  secrets: SecretBox;
-  events: Events;
-  queues: Queues;
-  dataSources: DataSourceService;
-  enqueueTest: EnqueueTest;
-  logger: Logger;
-  metrics: Metrics;
+/** The domain as resolvers reach it: services and the event bus, never the database or the secrets. */
+export interface ApiServices {
+  dataSources: DataSourceService<ConnectionTestView>;
+  connectionTests: ConnectionTestService;
+  operations: OperationsService;
   audit: AuditTrail;
   rateLimits: RateLimits;
+  events: EventBus;
+}
+
+/** What the API server needs; app.ts and the tests build it. */
+export interface ApiDeps extends ApiServices {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
 }
 
 /** Per request (HTTP) or per operation (WebSocket). */
-export interface ApiContext extends ApiDeps {
+export interface ApiContext extends ApiServices {
+  config: Config;
+  logger: Logger;
   requestId: string;
   /** Who the request acts as (its token's name and role). */
   principal: Principal;
   /** The client's address as the socket saw it (audit trail). */
   clientAddress: string;
+}
+
+/** A request's context: the services, and who is asking. */
+export function contextOf(
+  deps: ApiDeps,
+  request: { requestId: string; principal: Principal; clientAddress: string },
+): ApiContext {
+  const { metrics: _metrics, ...services } = deps;
+  return { ...services, ...request };
 }
 
 /** The request's actor for the audit trail. */

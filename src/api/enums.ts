@@ -1,6 +1,8 @@
 import { registerEnumType } from 'type-graphql';
 import { AUDIT_ACTIONS } from '../audit/trail.js';
-import { CHECK_NAMES, CHECK_STATUSES, CONNECTION_ERROR_CODES } from '../connection-tests/model.js';
+import { CHECK_NAMES, CHECK_STATUSES } from '../connection-tests/model.js';
+import { DATA_SOURCE_EVENT_KINDS } from '../datasources/events.js';
+import { CONNECTION_ERROR_CODES } from '../postgresql/errors.js';
 import {
   CONNECTION_STATUSES,
   DATA_SOURCE_TYPES,
@@ -25,14 +27,7 @@ export const EndpointRoleEnum = enumOf(['PRIMARY', 'STANDBY'] as const);
 export const CheckNameEnum = enumOf(CHECK_NAMES);
 export const ConnectionErrorCodeEnum = enumOf(CONNECTION_ERROR_CODES);
 export const AuditActionEnum = enumOf(AUDIT_ACTIONS);
-export const DataSourceEventKindEnum = enumOf([
-  'CREATED',
-  'UPDATED',
-  'DELETED',
-  'TEST_STARTED',
-  'TEST_FINISHED',
-  'HEARTBEAT_CHANGED',
-] as const);
+export const DataSourceEventKindEnum = enumOf(DATA_SOURCE_EVENT_KINDS);
 
 registerEnumType(DataSourceTypeEnum, { name: 'DataSourceType' });
 registerEnumType(DatabaseAttributeEnum, {

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { getTests, listTests, type ConnectionTestView } from '../connection-tests/service.js';
+import type { ConnectionTestView } from '../connection-tests/model.js';
 import type { Page } from '../lib/pagination.js';
 import type { ApiContext } from './context.js';
 
@@ -32,7 +32,7 @@ export function loadersOf(ctx: ApiContext): Loaders {
 function createLoaders(ctx: ApiContext): Loaders {
   return {
     test: new DataLoader(async (ids) => {
-      const found = await getTests(ctx.db, ids);
+      const found = await ctx.connectionTests.getMany(ids);
       return ids.map((id) => found.get(id) ?? null);
     }),
     tests: new DataLoader(
@@ -45,8 +45,7 @@ function createLoaders(ctx: ApiContext): Loaders {
             const ids = keys.filter((k) => k.first === key.first && k.after === key.after);
             pages.set(
               args,
-              listTests(
-                ctx.db,
+              ctx.connectionTests.listFor(
                 ids.map((k) => k.dataSourceId),
                 key.first,
                 key.after,

@@ -13,7 +13,7 @@ import type { Principal } from '../config.js';
 import { AppError } from '../errors.js';
 import { bullBoard, BULL_BOARD_PATH } from './admin.js';
 import { authenticate } from './auth.js';
-import type { ApiContext, ApiDeps } from './context.js';
+import { contextOf, type ApiContext, type ApiDeps } from './context.js';
 import { formatError, httpErrorHandler, toClientError } from './errors.js';
 import { createOperationGuard, operationGuardPlugin, tokenLimit } from './operation-guard.js';
 import { listenHost, refuseForeignHosts } from './open-mode.js';
@@ -110,12 +110,11 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
         const principal = principals.get(ctx);
         // onConnect admitted every socket that gets here; a missing entry would be a bug, so deny.
         if (!principal) throw new AppError('UNAUTHENTICATED', 'The connection was not authenticated');
-        return {
-          ...deps,
+        return contextOf(deps, {
           requestId: randomUUID(),
           principal,
           clientAddress: ctx.extra.request.socket.remoteAddress ?? 'unknown',
-        };
+        });
       },
       // Errors reach graphql-ws clients in two ways: as an `error` message (the operation failed to
       // start) and inside a `next` result (a resolver or subscribe function threw). Both are mapped.
@@ -159,7 +158,7 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
       metricsToken: config.metricsToken,
     }),
   );
-  app.use(BULL_BOARD_PATH, ...bullBoard(deps.queues, config.apiTokens));
+  app.use(BULL_BOARD_PATH, ...bullBoard(deps.operations.boardQueues(), config.apiTokens));
   app.use(
     '/graphql',
     express.json({ limit: '256kb' }),
@@ -168,12 +167,9 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
       context: ({ req, res }) => {
         const requestId = requestIdOf(req, res);
         const principal = authenticate(req.header('authorization'), config.apiTokens);
-        return Promise.resolve({
-          ...deps,
-          requestId,
-          principal,
-          clientAddress: req.socket.remoteAddress ?? 'unknown',
-        });
+        return Promise.resolve(
+          contextOf(deps, { requestId, principal, clientAddress: req.socket.remoteAddress ?? 'unknown' }),
+        );
       },
     }),
   );

@@ -1,5 +1,5 @@
-import type { ConnectionSpec, Endpoint } from '../datasources/model.js';
-import type { CheckRecord } from '../schema/index.js';
+import type { RoledEndpoint } from '../datasources/model.js';
+import type { CheckRecord, ConnectionTestRow } from '../schema/index.js';
 
 export const CHECK_NAMES = [
   'RESOLVE',
@@ -17,59 +17,26 @@ export type CheckName = (typeof CHECK_NAMES)[number];
 export const CHECK_STATUSES = ['PENDING', 'RUNNING', 'PASSED', 'WARNING', 'FAILED', 'SKIPPED'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
-export type EndpointRole = 'PRIMARY' | 'STANDBY';
+/** A test as the API and events show it: every column but the draft's parameters and password. */
+export type ConnectionTestView = Omit<
+  ConnectionTestRow,
+  'draft' | 'draftPasswordCiphertext' | 'draftPasswordKeyId'
+>;
 
-export const CONNECTION_ERROR_CODES = [
-  'TARGET_NOT_ALLOWED',
-  'HOST_NOT_FOUND',
-  'CONNECTION_REFUSED',
-  'NETWORK_UNREACHABLE',
-  'TIMEOUT',
-  'NOT_POSTGRES',
-  'TLS_NOT_SUPPORTED',
-  'TLS_REQUIRED_BY_SERVER',
-  'TLS_HANDSHAKE_FAILED',
-  'CERTIFICATE_INVALID',
-  'AUTH_FAILED',
-  'AUTH_ATTEMPTS_EXCEEDED',
-  'INSECURE_AUTH_REFUSED',
-  'MD5_AUTH_WITHOUT_TLS',
-  'HBA_REJECTED',
-  'DATABASE_NOT_FOUND',
-  'TOO_MANY_CONNECTIONS',
-  'SERVER_NOT_READY',
-  'UNSUPPORTED_VERSION',
-  'ROLE_MISMATCH',
-  'SCHEMA_NOT_FOUND',
-  'PERMISSION_DENIED',
-  'LOGICAL_DECODING_DISABLED',
-  'REPLICATION_NOT_PERMITTED',
-  'REPLICATION_CAPACITY',
-  'INTERNAL',
-] as const;
-export type ConnectionErrorCode = (typeof CONNECTION_ERROR_CODES)[number];
-
-/** One endpoint a test probes, and the role the server there must have. */
-export interface TestEndpoint extends Endpoint {
-  role: EndpointRole;
+export function toTestView(row: ConnectionTestRow): ConnectionTestView {
+  const { draft: _draft, draftPasswordCiphertext: _ciphertext, draftPasswordKeyId: _keyId, ...view } = row;
+  return view;
 }
 
-/**
- * The endpoints of a data source in test order: the primary (or, for STANDBY, the standby itself),
- * then for PRIMARY_STANDBY the standby.
- */
-export function endpointsOf(spec: ConnectionSpec): TestEndpoint[] {
-  const main: TestEndpoint = {
-    role: spec.databaseAttribute === 'STANDBY' ? 'STANDBY' : 'PRIMARY',
-    host: spec.host,
-    port: spec.port,
-  };
-  return spec.databaseAttribute === 'PRIMARY_STANDBY' && spec.standby
-    ? [main, { role: 'STANDBY', ...spec.standby }]
-    : [main];
-}
+export const isFinished = (test: { status: string }) => test.status === 'PASSED' || test.status === 'FAILED';
 
-export function pendingChecks(endpoints: TestEndpoint[]): CheckRecord[] {
+/** The associated data that binds a draft test's password to its row (src/secrets). */
+export const draftPasswordBinding = (id: string) => `connection_tests:${id}:password`;
+
+/** A PASSED draft test can stand in for a new test of the same parameters this long (PRODUCT.md §2). */
+export const VERIFIED_TEST_MAX_AGE_MS = 10 * 60 * 1000;
+
+export function pendingChecks(endpoints: readonly RoledEndpoint[]): CheckRecord[] {
   return endpoints.flatMap((endpoint) =>
     CHECK_NAMES.map((name) => ({
       endpoint: endpoint.role,

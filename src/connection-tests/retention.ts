@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../lib/db.js';
-import { VERIFIED_TEST_MAX_AGE_MS } from './service.js';
+import { VERIFIED_TEST_MAX_AGE_MS } from './model.js';
 
 export interface RetentionPolicy {
   /** Finished tests older than this are deleted (a data source's latest test is always kept). */

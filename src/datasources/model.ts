@@ -78,3 +78,48 @@ export const CONNECTION_FIELDS = [
 ] as const;
 
 export const HEARTBEAT_TABLE = 'drc.heartbeat';
+
+export type EndpointRole = 'PRIMARY' | 'STANDBY';
+
+/** One endpoint of a data source, and the role the server there must have. */
+export interface RoledEndpoint extends Endpoint {
+  role: EndpointRole;
+}
+
+/**
+ * The endpoints of a data source in test order: the primary (or, for STANDBY, the standby itself),
+ * then for PRIMARY_STANDBY the standby.
+ */
+export function endpointsOf(spec: ConnectionSpec): RoledEndpoint[] {
+  const main: RoledEndpoint = {
+    role: spec.databaseAttribute === 'STANDBY' ? 'STANDBY' : 'PRIMARY',
+    host: spec.host,
+    port: spec.port,
+  };
+  return spec.databaseAttribute === 'PRIMARY_STANDBY' && spec.standby
+    ? [main, { role: 'STANDBY', ...spec.standby }]
+    : [main];
+}
+
+/** Connection parameters as a client may give them: what is optional has a default (below). */
+export type ConnectionInput = Partial<ConnectionSpec> &
+  Pick<ConnectionSpec, 'host' | 'username' | 'databaseName'>;
+
+/** The defaults of PRODUCT.md §1, for a draft and a new data source alike. */
+export function withConnectionDefaults(input: ConnectionInput): ConnectionSpec {
+  return {
+    type: input.type ?? 'POSTGRESQL',
+    databaseAttribute: input.databaseAttribute ?? 'PRIMARY',
+    host: input.host,
+    port: input.port ?? DEFAULT_PORT,
+    standby: input.standby ?? null,
+    username: input.username,
+    databaseName: input.databaseName,
+    schemaName: input.schemaName ?? null,
+    sslMode: input.sslMode ?? 'PREFER',
+    heartbeatEnabled: input.heartbeatEnabled ?? false,
+  };
+}
+
+/** PostgreSQL's port; the only type today (datasources/postgresql.ts). */
+export const DEFAULT_PORT = 5432;

@@ -1,5 +1,5 @@
 import type { FieldError } from '../errors.js';
-import type { ConnectionSpec } from './model.js';
+import { DEFAULT_PORT, type ConnectionSpec } from './model.js';
 import { controlCharacterProblem } from './text.js';
 
 /**
@@ -8,7 +8,7 @@ import { controlCharacterProblem } from './text.js';
  */
 export const postgresql = {
   type: 'POSTGRESQL',
-  defaultPort: 5432,
+  defaultPort: DEFAULT_PORT,
   /** NAMEDATALEN - 1: PostgreSQL truncates longer names, so they would silently mean something else. */
   maxNameBytes: 63,
 

@@ -1,110 +1,95 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
-import {
-  adoptTest,
-  findVerifyingTest,
-  queueTestOfDataSource,
-  toTestView,
-  type ConnectionTestView,
-  type EnqueueTest,
-} from '../connection-tests/service.js';
+import { eq, sql } from 'drizzle-orm';
 import type { Actor, AuditTrail } from '../audit/trail.js';
 import { AppError, type FieldError } from '../errors.js';
-import { publishDataSourceEvent, type Events } from '../events.js';
-import { pgErrorOf, type Database } from '../lib/db.js';
+import { pgErrorOf, type Database, type Executor } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
-import { checkPageSize, decodeCursor, isUuid, toPage, type Page } from '../lib/pagination.js';
+import { isUuid, type Page } from '../lib/pagination.js';
+import type { EventBus } from '../lib/pubsub.js';
 import { dataSources, type DataSourceRow } from '../schema/index.js';
 import type { SecretBox } from '../secrets/secret-box.js';
+import { publishDataSourceEvent } from './events.js';
 import {
-  CONNECTION_FIELDS,
-  RETARGETING_FIELDS,
-  type ConnectionStatus,
+  withConnectionDefaults,
+  type ConnectionInput,
+  type ConnectionSpec,
   type DataSourceSpec,
   type DataSourceView,
-  type DatabaseAttribute,
-  type Endpoint,
   type HeartbeatState,
-  weakensTls,
 } from './model.js';
-import { postgresql } from './postgresql.js';
+import { applyPatch, type UpdateDataSourceCommand } from './patch.js';
 import { defaultRegion, validateDataSource, validatePassword } from './rules.js';
-import { toView } from './view.js';
+import {
+  columnsOf,
+  findRow,
+  findRowByIdentifier,
+  listRows,
+  markTesting,
+  passwordBinding,
+  toView,
+  type DataSourceFilter,
+} from './store.js';
 
-export interface CreateDataSourceCommand {
+export type { UpdateDataSourceCommand } from './patch.js';
+
+export interface CreateDataSourceCommand extends ConnectionInput {
   identifier: string;
-  type?: DataSourceSpec['type'];
   region?: string | null;
-  databaseAttribute?: DatabaseAttribute;
-  host: string;
-  port?: number;
-  standby?: Endpoint | null;
-  username: string;
-  password: string;
-  databaseName: string;
-  schemaName?: string | null;
   remarks?: string | null;
-  sslMode?: DataSourceSpec['sslMode'];
-  heartbeatEnabled?: boolean;
+  password: string;
   verifiedByTestId?: string | null;
 }
 
-/** Omitted (undefined) means unchanged; null clears a nullable field and is an error elsewhere. */
-export type UpdateDataSourceCommand = { [K in keyof DataSourceSpec]?: DataSourceSpec[K] | null } & {
-  password?: string | null;
-};
-
-export interface DataSourceFilter {
-  search?: string | null;
-  region?: string | null;
-  databaseAttribute?: DatabaseAttribute | null;
-  connectionStatus?: ConnectionStatus | null;
-  heartbeatState?: HeartbeatState | null;
+/**
+ * What a data source needs from connection tests (implemented in connection-tests/, which builds on
+ * this folder): `TTest` is the test as the caller shows it.
+ */
+export interface DataSourceTests<TTest extends { id: string }> {
+  /** Records a test of the data source and enqueues it, inside `tx`. */
+  queue(tx: Executor, dataSource: { id: string } & ConnectionSpec): Promise<TTest>;
+  /**
+   * The seed's "Test Connection, then OK": the draft test `testId` when it verifies exactly these
+   * parameters and this password now, locked in `tx`; undefined otherwise.
+   */
+  findVerifying(
+    tx: Executor,
+    testId: string,
+    spec: ConnectionSpec,
+    password: string,
+  ): Promise<TTest | undefined>;
+  /** Makes a verifying draft test the first test of the data source created from it. */
+  adopt(tx: Executor, testId: string, dataSourceId: string): Promise<TTest>;
 }
 
-export interface DataSourceServiceDeps {
+/** What a data source needs from its heartbeat (implemented in heartbeat/). */
+export interface DataSourceHeartbeat {
+  /** The heartbeat state of a new data source, and after a change of one (heartbeat/state.ts). */
+  initialState(enabled: boolean): HeartbeatState;
+  stateAfterChange(
+    current: HeartbeatState,
+    change: { enabled: boolean; connectionChanged: boolean },
+  ): HeartbeatState;
+  /** Stops the beats (their scheduler); the beat job also stops by itself when it reads the row. */
+  stop(dataSourceId: string): Promise<void>;
+}
+
+export interface DataSourceServiceDeps<TTest extends { id: string }> {
   db: Database;
   secrets: SecretBox;
-  events: Events;
+  events: EventBus;
   logger: Logger;
   audit: AuditTrail;
   regions: readonly string[];
   heartbeatIntervalSeconds: number;
-  enqueueTest: EnqueueTest;
-  /** Removes a data source's beat scheduler (its beats also stop by themselves: heartbeat.ts). */
-  stopHeartbeat: (dataSourceId: string) => Promise<void>;
+  tests: DataSourceTests<TTest>;
+  heartbeat: DataSourceHeartbeat;
 }
 
-const NULLABLE_FIELDS = new Set<keyof DataSourceSpec>(['region', 'standby', 'schemaName', 'remarks']);
-
-/** A spec as the columns of data_sources (the inverse of view.ts's specOf). */
-function columnsOf(spec: DataSourceSpec) {
-  return {
-    identifier: spec.identifier,
-    type: spec.type,
-    region: spec.region,
-    databaseAttribute: spec.databaseAttribute,
-    host: spec.host,
-    port: spec.port,
-    standbyHost: spec.standby?.host ?? null,
-    standbyPort: spec.standby?.port ?? null,
-    username: spec.username,
-    databaseName: spec.databaseName,
-    schemaName: spec.schemaName,
-    remarks: spec.remarks,
-    sslMode: spec.sslMode,
-    heartbeatEnabled: spec.heartbeatEnabled,
-  };
-}
-
-/** The associated data that binds a data source's password to its row (src/secrets). */
-export const passwordBinding = (id: string) => `data_sources:${id}:password`;
-
-export function createDataSourceService(deps: DataSourceServiceDeps) {
+export function createDataSourceService<TTest extends { id: string }>(deps: DataSourceServiceDeps<TTest>) {
   const { db, secrets, events, regions } = deps;
   /** Best effort: the metadata store already says the beats stop, and the beat job obeys it. */
   const stopHeartbeat = (dataSourceId: string) =>
-    deps.stopHeartbeat(dataSourceId).catch((error: unknown) => {
+    deps.heartbeat.stop(dataSourceId).catch((error: unknown) => {
       deps.logger.warn({ err: error, dataSourceId }, 'beat scheduler not removed; the next beat removes it');
     });
   const view = (row: DataSourceRow) => toView(row, deps.heartbeatIntervalSeconds);
@@ -126,36 +111,22 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
     throw error;
   }
 
-  async function findRow(id: string): Promise<DataSourceRow | undefined> {
-    if (!isUuid(id)) return undefined;
-    const [row] = await db.select().from(dataSources).where(eq(dataSources.id, id));
-    return row;
-  }
-
   return {
     async create(
       input: CreateDataSourceCommand,
       actor: Actor,
-    ): Promise<{ dataSource: DataSourceView; test: ConnectionTestView }> {
+    ): Promise<{ dataSource: DataSourceView; test: TTest }> {
       const spec: DataSourceSpec = {
+        ...withConnectionDefaults(input),
         identifier: input.identifier,
-        type: input.type ?? 'POSTGRESQL',
         region: input.region ?? defaultRegion(regions),
-        databaseAttribute: input.databaseAttribute ?? 'PRIMARY',
-        host: input.host,
-        port: input.port ?? postgresql.defaultPort,
-        standby: input.standby ?? null,
-        username: input.username,
-        databaseName: input.databaseName,
-        schemaName: input.schemaName ?? null,
         remarks: input.remarks || null,
-        sslMode: input.sslMode ?? 'PREFER',
-        heartbeatEnabled: input.heartbeatEnabled ?? false,
       };
       rejectIfInvalid([...validateDataSource(spec, regions), ...validatePassword(input.password)]);
 
       const id = randomUUID();
       const sealed = secrets.seal(input.password, passwordBinding(id));
+      const now = new Date();
       const audited = {
         action: 'CREATE_DATA_SOURCE',
         dataSourceId: id,
@@ -163,30 +134,32 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
           (field) => input[field as keyof CreateDataSourceCommand] != null && field !== 'verifiedByTestId',
         ),
       } as const;
-      const now = new Date();
       const { row, test } = await db
         .transaction(async (tx) => {
           const verifiedBy = input.verifiedByTestId
-            ? await findVerifyingTest(tx, secrets, input.verifiedByTestId, spec, input.password)
+            ? await deps.tests.findVerifying(tx, input.verifiedByTestId, spec, input.password)
             : undefined;
           await tx.insert(dataSources).values({
             id,
             ...columnsOf(spec),
             passwordCiphertext: sealed.ciphertext,
             passwordKeyId: sealed.keyId,
-            heartbeatState: spec.heartbeatEnabled ? 'PENDING' : 'DISABLED',
+            heartbeatState: deps.heartbeat.initialState(spec.heartbeatEnabled),
             connectionStatus: verifiedBy ? 'PASSED' : 'UNTESTED',
             lastTestId: verifiedBy?.id ?? null,
             version: 1,
             createdAt: now,
             updatedAt: now,
           });
-          const first = verifiedBy
-            ? await adoptTest(tx, verifiedBy.id, id)
-            : await queueTestOfDataSource(tx, { ...spec, id }, deps.enqueueTest);
-          const [saved] = await tx.select().from(dataSources).where(eq(dataSources.id, id));
-          if (!saved) throw new Error('insert returned no row');
+          let first: TTest;
+          if (verifiedBy) first = await deps.tests.adopt(tx, verifiedBy.id, id);
+          else {
+            first = await deps.tests.queue(tx, { ...spec, id });
+            await markTesting(tx, id, first.id);
+          }
           await deps.audit.record(tx, actor, { ...audited, testId: first.id });
+          const saved = await findRow(tx, id);
+          if (!saved) throw new Error('insert returned no row');
           return { row: saved, test: first };
         })
         .catch((error: unknown) => mapWriteError(error, spec.identifier));
@@ -194,7 +167,7 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
       deps.audit.announce(actor, { ...audited, testId: test.id });
       const dataSource = view(row);
       publishDataSourceEvent(events, 'CREATED', id, dataSource);
-      return { dataSource, test: toTestView(test) };
+      return { dataSource, test };
     },
 
     async update(
@@ -202,11 +175,10 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
       patch: UpdateDataSourceCommand,
       expectedVersion: number | null | undefined,
       actor: Actor,
-    ): Promise<{ dataSource: DataSourceView; test: ConnectionTestView | null }> {
-      if (!isUuid(id)) throw AppError.notFound('Data source');
+    ): Promise<{ dataSource: DataSourceView; test: TTest | null }> {
       const result = await db
         .transaction(async (tx) => {
-          const [current] = await tx.select().from(dataSources).where(eq(dataSources.id, id)).for('update');
+          const current = await findRow(tx, id, 'update');
           if (!current) throw AppError.notFound('Data source');
           if (expectedVersion != null && expectedVersion !== current.version) {
             throw new AppError(
@@ -214,73 +186,30 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
               `The data source is at version ${current.version}, not ${expectedVersion}: reload it and apply the change again`,
             );
           }
-
-          const before = view(current);
-          const errors: FieldError[] = [];
-          const next: DataSourceSpec = { ...before };
-          for (const [key, value] of Object.entries(patch) as [keyof UpdateDataSourceCommand, unknown][]) {
-            if (value === undefined || key === 'password') continue;
-            if (value === null && !NULLABLE_FIELDS.has(key)) {
-              errors.push({ field: key, message: 'must not be null (omit it to keep the current value)' });
-              continue;
-            }
-            Object.assign(next, { [key]: value });
-          }
-          if (patch.remarks === '') next.remarks = null;
-          // A data source whose only configured region is dropped keeps working: null means "the default".
-          if (patch.region === null) next.region = defaultRegion(regions);
-
-          const changed = (field: keyof DataSourceSpec) =>
-            JSON.stringify(next[field] ?? null) !== JSON.stringify(before[field] ?? null);
-          const changedFields = (Object.keys(patch) as (keyof UpdateDataSourceCommand)[]).filter(
-            (field): field is keyof DataSourceSpec => field !== 'password' && changed(field),
-          );
-          const password = patch.password;
-          if (password === null)
-            errors.push({ field: 'password', message: 'must not be null (omit it to keep it)' });
-          if (typeof password === 'string') errors.push(...validatePassword(password));
-          errors.push(...validateDataSource(next, regions));
-          rejectIfInvalid(errors);
-
-          const retargeted: string[] = RETARGETING_FIELDS.filter((field) => changedFields.includes(field));
-          if (weakensTls(before.sslMode, next.sslMode)) retargeted.push('sslMode (to a weaker mode)');
-          if (retargeted.length > 0 && typeof password !== 'string') {
+          const patched = applyPatch(view(current), patch, regions);
+          rejectIfInvalid(patched.errors);
+          const { next, changed, password, retargeted, connectionChanged } = patched;
+          if (retargeted.length > 0 && password === undefined) {
             throw new AppError(
               'PASSWORD_REQUIRED',
               `Changing ${retargeted.join(', ')} requires the password again, so that the stored one is never sent to a target its owner did not choose`,
               [{ field: 'password', message: `is required when ${retargeted.join(', ')} change` }],
             );
           }
-          if (changedFields.length === 0 && typeof password !== 'string') {
-            return {
-              audited: undefined,
-              row: current,
-              test: null,
-              changed: false,
-              heartbeatChanged: false,
-              stopBeats: false,
-            };
-          }
+          if (changed.length === 0 && password === undefined)
+            return { row: current, unchanged: true as const };
 
-          const connectionChanged =
-            typeof password === 'string' || CONNECTION_FIELDS.some((field) => changedFields.includes(field));
-          const sealed =
-            typeof password === 'string' ? secrets.seal(password, passwordBinding(id)) : undefined;
-          // Off: DISABLED. On, with anything that needs a new test: PENDING until that test passes
-          // and the install runs again. Otherwise the heartbeat goes on as it was.
-          const heartbeatState: HeartbeatState = !next.heartbeatEnabled
-            ? 'DISABLED'
-            : connectionChanged
-              ? 'PENDING'
-              : current.heartbeatState;
-          const test = connectionChanged
-            ? await queueTestOfDataSource(tx, { ...next, id }, deps.enqueueTest)
-            : null;
+          const heartbeatState = deps.heartbeat.stateAfterChange(current.heartbeatState, {
+            enabled: next.heartbeatEnabled,
+            connectionChanged,
+          });
+          const heartbeatChanged = heartbeatState !== current.heartbeatState;
+          const sealed = password === undefined ? undefined : secrets.seal(password, passwordBinding(id));
           const [updated] = await tx
             .update(dataSources)
             .set({
               ...columnsOf(next),
-              ...(heartbeatState !== current.heartbeatState
+              ...(heartbeatChanged
                 ? { heartbeatState, heartbeatLastError: null, heartbeatReplicationLagSeconds: null }
                 : {}),
               ...(sealed ? { passwordCiphertext: sealed.ciphertext, passwordKeyId: sealed.keyId } : {}),
@@ -290,36 +219,34 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
             .where(eq(dataSources.id, id))
             .returning();
           if (!updated) throw AppError.notFound('Data source');
+          const test = connectionChanged ? await deps.tests.queue(tx, { ...next, id }) : null;
+          if (test) await markTesting(tx, id, test.id);
           const audited = {
             action: 'UPDATE_DATA_SOURCE',
             dataSourceId: id,
             testId: test?.id ?? null,
-            changedFields: typeof password === 'string' ? [...changedFields, 'password'] : changedFields,
+            changedFields: password === undefined ? changed : [...changed, 'password'],
           } as const;
           await deps.audit.record(tx, actor, audited);
-          return {
-            audited,
-            row: updated,
-            test,
-            changed: true,
-            heartbeatChanged: heartbeatState !== current.heartbeatState,
-            stopBeats: heartbeatState !== current.heartbeatState || connectionChanged,
-          };
+          const row = test ? await findRow(tx, id) : updated;
+          if (!row) throw AppError.notFound('Data source');
+          return { row, unchanged: false as const, test, audited, heartbeatChanged, connectionChanged };
         })
         .catch((error: unknown) => mapWriteError(error, patch.identifier ?? ''));
 
-      if (result.audited) deps.audit.announce(actor, result.audited);
       const dataSource = view(result.row);
-      if (result.stopBeats) await stopHeartbeat(id);
-      if (result.changed) publishDataSourceEvent(events, 'UPDATED', id, dataSource);
+      if (result.unchanged) return { dataSource, test: null };
+      deps.audit.announce(actor, result.audited);
+      if (result.heartbeatChanged || result.connectionChanged) await stopHeartbeat(id);
+      publishDataSourceEvent(events, 'UPDATED', id, dataSource);
       if (result.heartbeatChanged) publishDataSourceEvent(events, 'HEARTBEAT_CHANGED', id, dataSource);
-      return { dataSource, test: result.test ? toTestView(result.test) : null };
+      return { dataSource, test: result.test };
     },
 
     async delete(id: string, actor: Actor): Promise<{ id: string }> {
-      if (!isUuid(id)) throw AppError.notFound('Data source');
       const audited = { action: 'DELETE_DATA_SOURCE', dataSourceId: id } as const;
       const deleted = await db.transaction(async (tx) => {
+        if (!isUuid(id)) return undefined;
         const [row] = await tx
           .delete(dataSources)
           .where(eq(dataSources.id, id))
@@ -343,14 +270,8 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
           { field: 'identifier', message },
         ]);
       }
-      if (by.id != null) {
-        const row = await findRow(by.id);
-        return row ? view(row) : null;
-      }
-      const [row] = await db
-        .select()
-        .from(dataSources)
-        .where(sql`lower(${dataSources.identifier}) = lower(${by.identifier})`);
+      const row =
+        by.id != null ? await findRow(db, by.id) : await findRowByIdentifier(db, by.identifier ?? '');
       return row ? view(row) : null;
     },
 
@@ -359,49 +280,12 @@ export function createDataSourceService(deps: DataSourceServiceDeps) {
       first: number,
       after?: string | null,
     ): Promise<Page<DataSourceView>> {
-      checkPageSize(first);
-      const cursor = after ? decodeCursor(after) : null;
-      const conditions: (SQL | undefined)[] = [];
-      if (filter.search) {
-        // The user's text is a literal substring, not a LIKE pattern.
-        const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        conditions.push(
-          or(
-            ilike(dataSources.identifier, pattern),
-            ilike(dataSources.host, pattern),
-            ilike(dataSources.databaseName, pattern),
-            ilike(dataSources.remarks, pattern),
-          ),
-        );
-      }
-      if (filter.region) conditions.push(eq(dataSources.region, filter.region));
-      if (filter.databaseAttribute)
-        conditions.push(eq(dataSources.databaseAttribute, filter.databaseAttribute));
-      if (filter.connectionStatus) conditions.push(eq(dataSources.connectionStatus, filter.connectionStatus));
-      if (filter.heartbeatState) conditions.push(eq(dataSources.heartbeatState, filter.heartbeatState));
-      const filtered = and(...conditions);
-
-      const afterCursor = cursor
-        ? or(
-            lt(dataSources.createdAt, cursor.at),
-            and(eq(dataSources.createdAt, cursor.at), lt(dataSources.id, cursor.id)),
-          )
-        : undefined;
-      const [rows, [count]] = await Promise.all([
-        db
-          .select()
-          .from(dataSources)
-          .where(and(filtered, afterCursor))
-          .orderBy(desc(dataSources.createdAt), desc(dataSources.id))
-          .limit(first + 1),
-        db
-          .select({ n: sql<number>`count(*)::int` })
-          .from(dataSources)
-          .where(filtered),
-      ]);
-      return toPage(rows.map(view), first, (row) => ({ at: row.createdAt, id: row.id }), count?.n ?? 0);
+      const page = await listRows(db, filter, first, after);
+      return { ...page, nodes: page.nodes.map(view) };
     },
   };
 }
 
-export type DataSourceService = ReturnType<typeof createDataSourceService>;
+export type DataSourceService<TTest extends { id: string } = { id: string }> = ReturnType<
+  typeof createDataSourceService<TTest>
+>;

@@ -15,10 +15,6 @@ export class SessionCache {
 
   constructor(private readonly max: number) {}
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   async get(
     dataSourceId: string,
     version: number,

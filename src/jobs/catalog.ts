@@ -1,20 +1,29 @@
 import type { Job, JobsOptions } from 'bullmq';
 import { z } from 'zod';
+import {
+  queueNamesOf,
+  type Catalog,
+  type JobNameOf,
+  type PayloadOf,
+  type QueueNameOf,
+  type Queues,
+} from '../lib/queues.js';
 
 /**
- * The job catalog: every job of the service, its queue, its payload schema and its options. Payloads
- * are ids only (no secrets, no dates); workers parse them as unknown. The handler map in worker.ts
- * must satisfy `Handlers`, so a job without a handler does not compile.
+ * The job catalog: every job of the service, its queue, its payload schema and its options, and for
+ * the scheduled ones how often they run. Payloads are ids only (no secrets, no dates); workers parse
+ * them as unknown. The handler map in workers/worker.ts must satisfy `Handlers`, so a job without a
+ * handler does not compile.
  */
-export const QUEUE_NAMES = ['connection-test', 'heartbeat', 'maintenance'] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
-
 const defaults = {
   removeOnComplete: { age: 3600, count: 1000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 } satisfies JobsOptions;
 
-export const jobs = {
+/** A job that repeats: a failed run is the next run's work, not a job to retry. */
+const repeated = { removeOnComplete: true, removeOnFail: { count: 100 }, attempts: 1 } satisfies JobsOptions;
+
+export const catalog = {
   'connection-test': {
     queue: 'connection-test',
     payload: z.object({ testId: z.uuid() }),
@@ -31,19 +40,32 @@ export const jobs = {
   'heartbeat-beat': {
     queue: 'heartbeat',
     payload: z.object({ dataSourceId: z.uuid() }),
-    // Repeated by a job scheduler; a failed beat is a DEGRADED state, not a job to retry.
-    options: { removeOnComplete: true, removeOnFail: { count: 100 }, attempts: 1 },
+    // One scheduler per data source (heartbeat/scheduler.ts); a failed beat is a DEGRADED state.
+    options: repeated,
+  },
+  reconcile: {
+    queue: 'maintenance',
+    payload: z.object({}),
+    // No test stays open without a job, and the beat schedulers match the metadata store.
+    options: repeated,
+    everyMs: 15_000,
   },
   retention: {
     queue: 'maintenance',
     payload: z.object({}),
-    // Repeated every minute by one job scheduler; a failed run is simply the next run's work.
-    options: { removeOnComplete: true, removeOnFail: { count: 100 }, attempts: 1 },
+    // Draft passwords are purged within this long of their window's end; old tests go as often.
+    options: repeated,
+    everyMs: 60_000,
   },
-} as const satisfies Record<string, { queue: QueueName; payload: z.ZodType; options: JobsOptions }>;
+} as const satisfies Catalog;
 
-export type JobName = keyof typeof jobs;
-export type Payload<K extends JobName> = z.infer<(typeof jobs)[K]['payload']>;
+export type JobCatalog = typeof catalog;
+export type JobName = JobNameOf<JobCatalog>;
+export type QueueName = QueueNameOf<JobCatalog>;
+export type Payload<K extends JobName> = PayloadOf<JobCatalog, K>;
+export type ServiceQueues = Queues<JobCatalog>;
+export const QUEUE_NAMES = queueNamesOf(catalog);
+
 export interface JobHandler<K extends JobName> {
   /** `token`: the worker's lock on the job, which moving it (e.g. back to delayed) needs. */
   run(payload: Payload<K>, job: Job, token: string | undefined): Promise<void>;

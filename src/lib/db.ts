@@ -6,6 +6,8 @@ import pg from 'pg';
 import * as schema from '../schema/index.js';
 
 export type Database = NodePgDatabase<typeof schema>;
+/** The pool or an open transaction: what a query needs. */
+export type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete' | 'execute'>;
 
 export interface MetadataStore {
   db: Database;

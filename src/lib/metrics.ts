@@ -1,8 +1,5 @@
-import { isNotNull, and, eq, sql } from 'drizzle-orm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { dataSources } from '../schema/index.js';
-import type { Database } from './db.js';
-import type { Queues } from './queues.js';
+import type { QueueStats } from './queues.js';
 
 /**
  * Prometheus metrics of one process (prom-client, one registry per process so that test processes
@@ -10,6 +7,13 @@ import type { Queues } from './queues.js';
  */
 export interface Metrics {
   registry: Registry;
+  /** A gauge whose values `collect` reads at scrape time (e.g. a domain's own figures). */
+  gauge(options: {
+    name: string;
+    help: string;
+    labelNames: string[];
+    collect: (set: (labels: Record<string, string>, value: number) => void) => Promise<void>;
+  }): void;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   jobDuration: Histogram<'queue' | 'job' | 'outcome'>;
   testOutcomes: Counter<'status' | 'error_code'>;
@@ -17,8 +21,7 @@ export interface Metrics {
 }
 
 export function createMetrics(sources: {
-  queues: Queues;
-  db: Database;
+  queues: { stats(): Promise<QueueStats[]> };
   store: { readonly queries: number };
   events: { subscribers: number };
 }): Metrics {
@@ -62,28 +65,21 @@ export function createMetrics(sources: {
     },
   });
 
-  new Gauge({
-    name: 'dss_heartbeat_age_seconds',
-    // Labelled by id only: identifiers are user input, and can change.
-    help: 'Seconds since the last successful heartbeat, per data source with the heartbeat on.',
-    labelNames: ['data_source_id'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      const rows = await sources.db
-        .select({
-          id: dataSources.id,
-          age: sql<number>`extract(epoch FROM now() - ${dataSources.heartbeatLastBeatAt})::float8`,
-        })
-        .from(dataSources)
-        .where(and(eq(dataSources.heartbeatEnabled, true), isNotNull(dataSources.heartbeatLastBeatAt)))
-        .catch(() => []);
-      for (const row of rows) this.set({ data_source_id: row.id }, row.age);
-    },
-  });
-
   return {
     registry,
+    gauge({ name, help, labelNames, collect }) {
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [registry],
+        async collect() {
+          this.reset();
+          // A scrape while the source is down still answers, without these series.
+          await collect((labels, value) => this.set(labels, value)).catch(() => undefined);
+        },
+      });
+    },
     httpDuration: new Histogram({
       name: 'dss_http_request_duration_seconds',
       help: 'HTTP requests by method, route and status.',

@@ -5,14 +5,30 @@ import type { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 
 /**
- * Events between processes travel over Redis pub/sub; this module is the only place that knows, so
- * that another transport (PostgreSQL LISTEN/NOTIFY, PRODUCT.md §4) replaces this file alone.
- * Messages are JSON: plain data, no secrets, no Date objects.
+ * A kind of event and how it travels: `encode` turns a value into the JSON sent between processes,
+ * `decode` turns what arrives back into the value. The wire type says what really crosses (strings
+ * for dates, no secrets), so no subscriber has to guess.
  */
-export interface EventBus<Topics extends Record<string, unknown>> {
-  publish<K extends keyof Topics & string>(topic: K, id: string, message: Topics[K]): void;
-  /** Every message of `topic`, or only those published for `id` when given. */
-  subscribe<K extends keyof Topics & string>(topic: K, id?: string): AsyncIterableIterator<Topics[K]>;
+export interface Topic<T, Wire = unknown> {
+  readonly name: string;
+  encode(value: T): Wire;
+  decode(wire: Wire): T;
+}
+
+export const defineTopic = <T, Wire>(
+  name: string,
+  codec: { encode(value: T): Wire; decode(wire: Wire): T },
+): Topic<T, Wire> => ({ name, ...codec });
+
+/**
+ * Events between processes travel over Redis pub/sub; this module is the only place that knows, so
+ * that another transport (PostgreSQL LISTEN/NOTIFY, PRODUCT.md §4) replaces this file alone. Each
+ * message is decoded once per process, whatever its number of subscribers.
+ */
+export interface EventBus {
+  publish<T, W>(topic: Topic<T, W>, id: string, value: T): void;
+  /** Every value of `topic`, or only those published for `id` when given. */
+  subscribe<T, W>(topic: Topic<T, W>, id?: string): AsyncIterableIterator<T>;
   /** Local subscribers right now. */
   readonly subscribers: number;
   /** Local subscriptions started since this bus was created; only ever grows. */
@@ -22,12 +38,12 @@ export interface EventBus<Topics extends Record<string, unknown>> {
   close(): Promise<void>;
 }
 
-export function createEventBus<Topics extends Record<string, unknown>>(options: {
+export function createEventBus(options: {
   prefix: string;
   publishClient: Redis;
   subscribeClient: Redis;
   logger: Logger;
-}): EventBus<Topics> {
+}): EventBus {
   const { prefix, publishClient, subscribeClient, logger } = options;
   const target = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
   // Publishing must never throw into the caller or reject unhandled: the mutation that produced the
@@ -46,21 +62,31 @@ export function createEventBus<Topics extends Record<string, unknown>>(options: 
   let subscribers = 0;
   let started = 0;
 
+  // A message reaches every subscriber of its channel in this process as the same parsed object.
+  const decoded = new WeakMap<object, unknown>();
+  const decodeOnce = <T, W>(topic: Topic<T, W>, wire: W): T => {
+    if (typeof wire !== 'object' || wire === null) return topic.decode(wire);
+    if (!decoded.has(wire)) decoded.set(wire, topic.decode(wire));
+    return decoded.get(wire) as T;
+  };
+
   return {
-    publish(topic, id, message) {
+    publish(topic, id, value) {
+      const wire = topic.encode(value);
       // Published twice: once for subscribers of this id, once for those of every id.
-      pubSub.publish(channel(topic, id), message);
-      pubSub.publish(channel(topic), message);
+      pubSub.publish(channel(topic.name, id), wire);
+      pubSub.publish(channel(topic.name), wire);
     },
-    subscribe<K extends keyof Topics & string>(topic: K, id?: string) {
-      const source = pubSub.subscribe(channel(topic, id)) as AsyncIterableIterator<Topics[K]>;
+    subscribe<T, W>(topic: Topic<T, W>, id?: string) {
+      const source = pubSub.subscribe(channel(topic.name, id)) as AsyncIterableIterator<W>;
       let counted = false;
       const release = () => {
         if (!counted) return;
         counted = false;
         subscribers -= 1;
       };
-      const iterator: AsyncIterableIterator<Topics[K]> = {
+      const done = { done: true, value: undefined } as const;
+      const iterator: AsyncIterableIterator<T> = {
         next() {
           // The first next() starts the repeater, which issues Redis SUBSCRIBE synchronously.
           const result = source.next();
@@ -70,17 +96,19 @@ export function createEventBus<Topics extends Record<string, unknown>>(options: 
             started += 1;
             counter.emit('change');
           }
-          return result;
+          return result.then((next) =>
+            next.done ? done : { done: false, value: decodeOnce(topic, next.value) },
+          );
         },
-        return(value?: unknown) {
+        async return() {
           release();
-          return source.return ? source.return(value) : Promise.resolve({ done: true, value: undefined });
+          await source.return?.();
+          return done;
         },
-        throw(error?: unknown) {
+        async throw(error?: unknown) {
           release();
-          return source.throw
-            ? source.throw(error)
-            : Promise.reject(error instanceof Error ? error : new Error(String(error)));
+          await source.return?.();
+          throw error instanceof Error ? error : new Error(String(error));
         },
         [Symbol.asyncIterator]() {
           return iterator;

@@ -1,45 +1,65 @@
-import { Queue } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { jobs, QUEUE_NAMES, type JobName, type Payload, type QueueName } from '../jobs/catalog.js';
+import type { z } from 'zod';
+
+/** One job of a catalog: its queue, its payload schema and its options; `everyMs` when scheduled. */
+export interface JobDefinition {
+  queue: string;
+  payload: z.ZodType;
+  options: JobsOptions;
+  /** Run every this many milliseconds by one BullMQ job scheduler, whatever the number of workers. */
+  everyMs?: number;
+}
+export type Catalog = Record<string, JobDefinition>;
+export type JobNameOf<C extends Catalog> = keyof C & string;
+export type QueueNameOf<C extends Catalog> = C[JobNameOf<C>]['queue'];
+export type PayloadOf<C extends Catalog, K extends JobNameOf<C>> = z.infer<C[K]['payload']>;
+
+/** The queues of a catalog, in the order their jobs first name them. */
+export const queueNamesOf = <C extends Catalog>(catalog: C): QueueNameOf<C>[] => [
+  ...new Set(Object.values(catalog).map((job) => job.queue as QueueNameOf<C>)),
+];
 
 /**
- * Every BullMQ queue is constructed here and nowhere else, so that the transport (Redis today,
- * BullMQ's PostgreSQL backend later, PRODUCT.md §4) is one module's decision.
+ * Every BullMQ queue is constructed here and nowhere else, so that the transport is one module's
+ * decision. It knows nothing of the service's jobs: the catalog it is given names them.
  */
-export interface Queues {
+export interface Queues<C extends Catalog> {
+  readonly names: readonly QueueNameOf<C>[];
   /**
    * Completes each queue's connection set-up now. BullMQ does it on first use and keeps a failed
    * set-up for good, so a first use during a Redis outage would break the queue after Redis is back.
    */
   ready(): Promise<void>;
-  get(name: QueueName): Queue;
+  get(name: QueueNameOf<C>): Queue;
   /** Adds a job of the catalog; `jobId` makes adding the same job twice a no-op. */
-  add<K extends JobName>(name: K, payload: Payload<K>, jobId: string): Promise<void>;
+  add<K extends JobNameOf<C>>(name: K, payload: PayloadOf<C, K>, jobId?: string): Promise<void>;
   /**
    * Repeats a job every `everyMs` through a BullMQ job scheduler: one job per interval, whatever the
-   * number of workers. Upserting an existing scheduler replaces it.
+   * number of workers; the first at once, or at `firstAt`. Upserting an existing scheduler replaces it.
    */
-  repeat<K extends JobName>(
+  repeat<K extends JobNameOf<C>>(
     name: K,
-    payload: Payload<K>,
+    payload: PayloadOf<C, K>,
     schedulerId: string,
     everyMs: number,
+    firstAt?: Date,
   ): Promise<void>;
-  stopRepeating(name: JobName, schedulerId: string): Promise<void>;
+  stopRepeating(name: JobNameOf<C>, schedulerId: string): Promise<void>;
   /** The ids of a job's schedulers. */
-  repeating(name: JobName): Promise<string[]>;
+  repeating(name: JobNameOf<C>): Promise<string[]>;
   stats(): Promise<QueueStats[]>;
   /** Failed jobs, newest first: what operators look at first. */
-  failed(name: QueueName, first: number): Promise<FailedJob[]>;
+  failed(name: QueueNameOf<C>, first: number): Promise<FailedJob[]>;
   /** Retries every failed job of a queue; returns how many. */
-  retryFailed(name: QueueName): Promise<number>;
-  pause(name: QueueName): Promise<void>;
-  resume(name: QueueName): Promise<void>;
+  retryFailed(name: QueueNameOf<C>): Promise<number>;
+  pause(name: QueueNameOf<C>): Promise<void>;
+  resume(name: QueueNameOf<C>): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface QueueStats {
-  name: QueueName;
+  name: string;
   waiting: number;
   active: number;
   delayed: number;
@@ -59,44 +79,47 @@ export interface FailedJob {
   data: string;
 }
 
-export function createQueues(connection: Redis, prefix: string): Queues {
-  const queues = new Map(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix })]));
-  const get = (name: QueueName) => {
+export function createQueues<C extends Catalog>(catalog: C, connection: Redis, prefix: string): Queues<C> {
+  const names = queueNamesOf(catalog);
+  const queues = new Map(names.map((name) => [name, new Queue(name, { connection, prefix })]));
+  const get = (name: QueueNameOf<C>) => {
     const queue = queues.get(name);
     if (!queue) throw new Error(`unknown queue ${name}`);
     return queue;
   };
+  const definition = (name: JobNameOf<C>) => catalog[name] as JobDefinition;
   for (const queue of queues.values()) {
     // Connection errors are the redis client's to report (lib/redis.ts); BullMQ would print them again.
     queue.on('error', () => undefined);
   }
   return {
+    names,
     async ready() {
       await Promise.all([...queues.values()].map((queue) => queue.waitUntilReady()));
     },
     get,
     async add(name, payload, jobId) {
-      const job = jobs[name];
+      const job = definition(name);
       await get(job.queue).add(name, job.payload.parse(payload), { ...job.options, jobId });
     },
-    async repeat(name, payload, schedulerId, everyMs) {
-      const job = jobs[name];
+    async repeat(name, payload, schedulerId, everyMs, firstAt) {
+      const job = definition(name);
       await get(job.queue).upsertJobScheduler(
         schedulerId,
-        { every: everyMs },
+        { every: everyMs, ...(firstAt ? { startDate: firstAt } : {}) },
         { name, data: job.payload.parse(payload), opts: job.options },
       );
     },
     async stopRepeating(name, schedulerId) {
-      await get(jobs[name].queue).removeJobScheduler(schedulerId);
+      await get(definition(name).queue).removeJobScheduler(schedulerId);
     },
     async repeating(name) {
-      const schedulers = await get(jobs[name].queue).getJobSchedulers(0, -1);
+      const schedulers = await get(definition(name).queue).getJobSchedulers(0, -1);
       return schedulers.filter((scheduler) => scheduler.name === name).map((scheduler) => scheduler.key);
     },
     async failed(name, first) {
-      const jobs = await get(name).getFailed(0, first - 1);
-      return jobs.map((job) => ({
+      const failed = await get(name).getFailed(0, first - 1);
+      return failed.map((job) => ({
         id: job.id ?? '',
         name: job.name,
         reason: (job.failedReason || 'unknown').split('\n')[0]!.slice(0, 500),
@@ -118,7 +141,7 @@ export function createQueues(connection: Redis, prefix: string): Queues {
     },
     async stats() {
       return Promise.all(
-        QUEUE_NAMES.map(async (name) => {
+        names.map(async (name) => {
           const queue = get(name);
           const [counts, paused, workers] = await Promise.all([
             queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),

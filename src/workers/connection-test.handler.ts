@@ -1,5 +1,5 @@
 import { DelayedError } from 'bullmq';
-import { failTest, runConnectionTest, type RunnerDeps } from '../connection-tests/runner.js';
+import type { TestRunner } from '../connection-tests/runner.js';
 import type { JobHandler } from '../jobs/catalog.js';
 
 /**
@@ -9,16 +9,16 @@ import type { JobHandler } from '../jobs/catalog.js';
 const deferFor = () => 250 + Math.floor(Math.random() * 500);
 
 /** Job `connection-test`: run the test; when every attempt failed, end it as FAILED/INTERNAL. */
-export function connectionTestHandler(deps: RunnerDeps): JobHandler<'connection-test'> {
+export function connectionTestHandler(runner: TestRunner): JobHandler<'connection-test'> {
   return {
     async run({ testId }, job, token) {
-      if ((await runConnectionTest(deps, testId)) === 'deferred') {
+      if ((await runner.run(testId)) === 'deferred') {
         // Back to the delayed set, so that waiting for a busy target holds no worker slot: BullMQ's
         // manual delay (moveToDelayed with the lock token, then DelayedError; no attempt is counted).
         await job.moveToDelayed(Date.now() + deferFor(), token);
         throw new DelayedError();
       }
     },
-    exhausted: ({ testId }) => failTest(deps, testId, 'the test could not be run after several attempts'),
+    exhausted: ({ testId }) => runner.fail(testId, 'the test could not be run after several attempts'),
   };
 }

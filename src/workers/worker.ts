@@ -1,35 +1,36 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { RunnerDeps } from '../connection-tests/runner.js';
-import { afterTest as heartbeatAfterTest, type HeartbeatDeps } from '../heartbeat/heartbeat.js';
+import type { RetentionPolicy } from '../connection-tests/retention.js';
+import type { TestRunner } from '../connection-tests/runner.js';
+import type { HeartbeatService } from '../heartbeat/service.js';
+import {
+  catalog,
+  type Handlers,
+  type JobHandler,
+  type JobName,
+  type Payload,
+  type ServiceQueues,
+} from '../jobs/catalog.js';
+import type { Database } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import type { Queues } from '../lib/queues.js';
 import { connectionTestHandler } from './connection-test.handler.js';
-import { applyRetention, type RetentionPolicy } from '../connection-tests/retention.js';
-import { jobs, QUEUE_NAMES, type Handlers, type JobHandler, type JobName, type Payload } from '../jobs/catalog.js';
-import { SessionCache } from '../heartbeat/sessions.js';
 import { heartbeatBeatHandler, heartbeatInstallHandler } from './heartbeat.handlers.js';
-import { reconcileHeartbeats } from './heartbeat-reconciler.js';
-import { reconcileTests } from './test-reconciler.js';
+import { reconcileAll, reconcileHandler, retentionHandler } from './maintenance.handlers.js';
 
-export interface WorkerDeps extends RunnerDeps, Omit<HeartbeatDeps, 'sessions'> {
+export interface WorkerDeps {
+  db: Database;
   logger: Logger;
-  queues: Queues;
+  queues: ServiceQueues;
+  runner: TestRunner;
+  heartbeat: HeartbeatService;
+  retention: RetentionPolicy;
   connection: Redis;
   prefix: string;
   concurrency: number;
   lockMs: number;
-  /** Data sources whose heartbeat sessions one worker keeps open (least recently used closed first). */
-  maxHeartbeatSessions: number;
   metrics: Metrics;
-  /** How often open tests are checked for a lost job (test-reconciler.ts). */
-  reconcileEveryMs?: number;
-  retention: RetentionPolicy;
 }
-
-/** Draft passwords are purged within this long of their window's end; old tests go as often. */
-const RETENTION_EVERY_MS = 60_000;
 
 export interface Workers {
   /**
@@ -41,41 +42,18 @@ export interface Workers {
 
 /** One BullMQ Worker per queue of the job catalog, each dispatching by job name to its handler. */
 export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
-  const sessions = new SessionCache(deps.maxHeartbeatSessions);
-  const heartbeat = { ...deps, sessions };
-  const runner: RunnerDeps = {
-    ...deps,
-    async afterDataSourceTest(row, test) {
-      if (!row.heartbeatEnabled) return;
-      if (test.status === 'PASSED') {
-        await deps.queues.add('heartbeat-install', { dataSourceId: row.id }, `install-${row.id}-${test.id}`);
-      } else {
-        await heartbeatAfterTest(
-          heartbeat,
-          row,
-          test.checks.find((c) => c.name === 'HEARTBEAT' && c.endpoint === 'PRIMARY'),
-        );
-      }
-    },
-  };
   const handlers = {
-    'connection-test': connectionTestHandler(runner),
-    'heartbeat-install': heartbeatInstallHandler(heartbeat),
-    'heartbeat-beat': heartbeatBeatHandler(heartbeat),
-    retention: {
-      async run() {
-        const outcome = await applyRetention(deps.db, deps.retention);
-        if (outcome.purgedDraftPasswords > 0 || outcome.deletedTests > 0) {
-          deps.logger.info(outcome, 'retention applied');
-        }
-      },
-    },
+    'connection-test': connectionTestHandler(deps.runner),
+    'heartbeat-install': heartbeatInstallHandler(deps.heartbeat),
+    'heartbeat-beat': heartbeatBeatHandler(deps.heartbeat),
+    reconcile: reconcileHandler(deps),
+    retention: retentionHandler({ db: deps.db, policy: deps.retention, logger: deps.logger }),
   } satisfies Handlers;
 
   /** The job's handler bound to its parsed payload; a job that does not parse is unrecoverable. */
-  const bind = <K extends JobName>(job: Job, token?: string) => {
+  const bind = <K extends JobName>(job: Job, token: string | undefined) => {
     const name = job.name as K;
-    const definition = jobs[name] as (typeof jobs)[K] | undefined;
+    const definition = catalog[name] as (typeof catalog)[K] | undefined;
     if (!definition) throw new UnrecoverableError(`unknown job ${job.name}`);
     const parsed = definition.payload.safeParse(job.data as unknown);
     if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}`);
@@ -85,23 +63,36 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     return { run: () => handler.run(payload, job, token), exhausted: () => handler.exhausted?.(payload) };
   };
 
-  const queues = QUEUE_NAMES.filter((queue) => Object.values(jobs).some((job) => job.queue === queue));
-  const workers = queues.map((queue) => {
-    const worker = new Worker(
-      queue,
-      async (job, token) => {
-        await bind(job, token).run();
-      },
-      {
-        connection: deps.connection,
-        prefix: deps.prefix,
-        concurrency: deps.concurrency,
-        // A worker that dies holding a job loses the lock after lockDuration; the stalled-job check
-        // (every stalledInterval) then hands the job to another worker.
-        lockDuration: deps.lockMs,
-        stalledInterval: deps.lockMs,
-      },
-    );
+  /**
+   * Runs a job; when this was its last attempt, its handler ends what waits on it (`exhausted`)
+   * before BullMQ records the failure, so that nothing is left open by a job that gives up.
+   */
+  const process = async (job: Job, token: string | undefined) => {
+    const bound = bind(job, token);
+    try {
+      await bound.run();
+    } catch (error) {
+      if (error instanceof DelayedError) throw error;
+      const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (final) {
+        await Promise.resolve(bound.exhausted()).catch((failure: unknown) =>
+          deps.logger.error({ err: failure, jobId: job.id }, 'could not end the job'),
+        );
+      }
+      throw error;
+    }
+  };
+
+  const workers = deps.queues.names.map((queue) => {
+    const worker = new Worker(queue, process, {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: deps.concurrency,
+      // A worker that dies holding a job loses the lock after lockDuration; the stalled-job check
+      // (every stalledInterval) then hands the job to another worker.
+      lockDuration: deps.lockMs,
+      stalledInterval: deps.lockMs,
+    });
     worker.on('error', (error) => deps.logger.error({ err: error, queue }, 'worker error'));
     const observe = (job: Job, outcome: 'completed' | 'failed') => {
       if (job.processedOn && job.finishedOn) {
@@ -115,41 +106,26 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     worker.on('failed', (job, error) => {
       if (!job) return;
       observe(job, 'failed');
-      const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
       deps.logger.warn(
-        { err: error, queue, job: job.name, jobId: job.id, attempt: job.attemptsMade, final },
+        { err: error, queue, job: job.name, jobId: job.id, attempt: job.attemptsMade },
         'job failed',
       );
-      if (!final) return;
-      try {
-        bind(job)
-          .exhausted()
-          ?.catch((e: unknown) => deps.logger.error({ err: e, jobId: job.id }, 'could not end the job'));
-      } catch {
-        // An unparsable job has nothing to end.
-      }
     });
     return worker;
   });
 
-  const sweep = async () => {
-    await reconcileTests(deps).catch((error: unknown) =>
-      deps.logger.warn({ err: error }, 'test reconciliation failed'),
-    );
-    await reconcileHeartbeats(heartbeat).catch((error: unknown) =>
-      deps.logger.warn({ err: error }, 'heartbeat reconciliation failed'),
-    );
-  };
-  await sweep();
-  // Upserted by every worker that starts: one scheduler, however many workers.
-  await deps.queues.repeat('retention', {}, 'retention', RETENTION_EVERY_MS);
-  const timer = setInterval(() => void sweep(), deps.reconcileEveryMs ?? 15_000);
-  timer.unref();
-  deps.logger.info({ queues, concurrency: deps.concurrency }, 'workers started');
+  // Scheduled jobs (the catalog's `everyMs`): one scheduler each, upserted by every worker that starts.
+  for (const [name, job] of Object.entries(catalog) as [JobName, { everyMs?: number }][]) {
+    if (job.everyMs) await deps.queues.repeat(name, {}, name, job.everyMs);
+  }
+  // And one reconciliation now: a restart, or a Redis that lost its keys, is repaired at once.
+  await reconcileAll(deps).catch((error: unknown) =>
+    deps.logger.warn({ err: error }, 'reconciliation failed'),
+  );
+  deps.logger.info({ queues: deps.queues.names, concurrency: deps.concurrency }, 'workers started');
 
   return {
     async stop(graceMs) {
-      clearInterval(timer);
       // pause() takes no new job and resolves when the running ones are done; close(true) then does
       // not wait. (close() itself cannot be cut short: a forced close after it returns the same wait.)
       let timeout: NodeJS.Timeout | undefined;
@@ -165,7 +141,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
         );
       }
       await Promise.all(workers.map((worker) => worker.close(true)));
-      await sessions.closeAll();
+      await deps.heartbeat.closeSessions();
     },
   };
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installHeartbeatTable } from '../../src/heartbeat/postgresql-heartbeat.js';
+import { installHeartbeatTable } from '../../src/heartbeat/sql.js';
+import { boundedQuery } from '../../src/postgresql/session.js';
 import {
   draftFor,
   freshDatabase,
@@ -125,8 +126,8 @@ describe('install and beats', () => {
     );
     await Promise.all(clients.map((client) => client.connect()));
     try {
-      await Promise.all(clients.map((client) => installHeartbeatTable(client, 5_000)));
-      await Promise.all(clients.map((client) => installHeartbeatTable(client, 5_000)));
+      await Promise.all(clients.map((client) => installHeartbeatTable(boundedQuery(client, 5_000))));
+      await Promise.all(clients.map((client) => installHeartbeatTable(boundedQuery(client, 5_000))));
     } finally {
       await Promise.all(clients.map((client) => client.end()));
     }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EgressPolicy } from '../../src/postgresql/egress.js';
-import { openSession, TargetError } from '../../src/connection-tests/postgresql-probe.js';
+import { TargetError } from '../../src/postgresql/errors.js';
+import { openSession } from '../../src/postgresql/session.js';
 import type { SslMode } from '../../src/datasources/model.js';
 import { check, draftFor, runDraft } from '../support/connection-tests.js';
 import { CANARY_PASSWORD } from '../support/env.js';
@@ -131,15 +132,7 @@ describe('the heartbeat session (openSession)', () => {
   const anywhere: EgressPolicy = { allows: () => true };
   const open = (server: FakePostgres, sslMode: SslMode) =>
     openSession(
-      {
-        endpoint: { role: 'PRIMARY', ...server.target },
-        username: USER,
-        password: CANARY_PASSWORD,
-        databaseName: 'appdb',
-        schemaName: null,
-        sslMode,
-        heartbeatEnabled: true,
-      },
+      { ...server.target, username: USER, password: CANARY_PASSWORD, databaseName: 'appdb', sslMode },
       {
         connectTimeoutMs: 3_000,
         queryTimeoutMs: 1_000,

@@ -4,14 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EgressPolicy } from '../../src/postgresql/egress.js';
 import type { CheckName } from '../../src/connection-tests/model.js';
-import {
-  openSession,
-  probeEndpoint,
-  TargetError,
-  type ProbeLimits,
-  type ProbeParams,
-  type Step,
-} from '../../src/connection-tests/postgresql-probe.js';
+import type { Step } from '../../src/connection-tests/checks/check.js';
+import { probeEndpoint, type EndpointParams } from '../../src/connection-tests/checks/endpoint.js';
+import { TargetError } from '../../src/postgresql/errors.js';
+import type { LoginLimits } from '../../src/postgresql/login.js';
+import { openSession } from '../../src/postgresql/session.js';
 import { targets } from '../support/connection-tests.js';
 import { startFakePostgres, type FakePostgres } from '../support/fake-postgres.js';
 import { ROLES, type PgTarget } from '../support/pg-targets.js';
@@ -85,7 +82,7 @@ async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): P
 // The targets are on loopback; the egress policy has tests of its own.
 const anywhere: EgressPolicy = { allows: () => true };
 
-const params = (target: PgTarget, username = 'app_full'): ProbeParams => ({
+const params = (target: PgTarget, username = 'app_full'): EndpointParams => ({
   endpoint: { role: 'PRIMARY', ...target },
   username,
   password: ROLES[username]?.password ?? 'no-such-password',
@@ -95,7 +92,10 @@ const params = (target: PgTarget, username = 'app_full'): ProbeParams => ({
   heartbeatEnabled: false,
 });
 
-const limits = (): ProbeLimits => ({
+/** The same parameters as the heartbeat opens its sessions with. */
+const sessionOf = (p: EndpointParams) => ({ ...p, ...p.endpoint });
+
+const limits = (): LoginLimits => ({
   connectTimeoutMs: 3_000,
   queryTimeoutMs: QUERY_TIMEOUT_MS,
   egress: anywhere,
@@ -104,7 +104,7 @@ const limits = (): ProbeLimits => ({
 });
 
 /** The checks of one endpoint, as the runner would record them (name → status and code). */
-async function probe(p: ProbeParams): Promise<Record<string, string>> {
+async function probe(p: EndpointParams): Promise<Record<string, string>> {
   const seen: Record<string, string> = {};
   const step: Step = async <T>(name: CheckName, run: () => Promise<{ status: string; value: T }>) => {
     try {
@@ -116,7 +116,7 @@ async function probe(p: ProbeParams): Promise<Record<string, string>> {
       throw error;
     }
   };
-  await probeEndpoint(p, limits(), step, {}).catch(() => undefined);
+  await probeEndpoint(p, limits(), step).catch(() => undefined);
   return seen;
 }
 
@@ -154,7 +154,7 @@ describe('with every PG* variable set in the service’s environment', () => {
   });
 
   it('a heartbeat session too', async () => {
-    const error = await withEnv(hostile, () => openSession(params(fake.target), limits())).then(
+    const error = await withEnv(hostile, () => openSession(sessionOf(params(fake.target)), limits())).then(
       () => 'logged in',
       (e: unknown) => e,
     );
@@ -177,7 +177,7 @@ describe('with every PG* variable set in the service’s environment', () => {
     });
 
     const settings = await withEnv(hostile, async () => {
-      const client = await openSession(params(targets().scram), limits());
+      const client = await openSession(sessionOf(params(targets().scram)), limits());
       try {
         const { rows } = await client.query<Record<string, string>>(
           `SELECT current_user AS user, current_database() AS database,

@@ -44,9 +44,12 @@ const sealedPassword = async (id: string) =>
   ).sealed;
 
 describe('retention', () => {
-  it('is a job scheduled in the maintenance queue', async () => {
+  it('is a job scheduled in the maintenance queue, beside reconciliation', async () => {
     const schedulers = await h.queue('maintenance').getJobSchedulers();
-    expect(schedulers.map((s) => [s.key, s.name, s.every])).toEqual([['retention', 'retention', 60_000]]);
+    expect(schedulers.map((s) => [s.key, s.name, s.every]).sort()).toEqual([
+      ['reconcile', 'reconcile', 15_000],
+      ['retention', 'retention', 60_000],
+    ]);
   });
 
   it('purges a failed draft password at once, and a passed one when its verification window ends', async () => {

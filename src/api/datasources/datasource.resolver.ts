@@ -11,8 +11,7 @@ import {
   Subscription,
 } from 'type-graphql';
 import { CONNECTION_FIELDS, type DataSourceView } from '../../datasources/model.js';
-import { reviveView } from '../../datasources/view.js';
-import type { DataSourceEventMessage } from '../../events.js';
+import { dataSourceEvents, type DataSourceEvent as DataSourceEventValue } from '../../datasources/events.js';
 import type { Page } from '../../lib/pagination.js';
 import { ConnectionTest, ConnectionTestConnection } from '../connection-tests/connection-test.type.js';
 import { actorOf, admitMutation, type ApiContext } from '../context.js';
@@ -118,31 +117,14 @@ export class DataSourceResolver {
     description: 'Events of one data source, or of all when id is omitted.',
     subscribe: ({ args, context }) =>
       (context as ApiContext).events.subscribe(
-        'dataSourceEvents',
+        dataSourceEvents,
         (args as { id?: string | null }).id ?? undefined,
       ),
   })
   dataSourceEvents(
-    @Root() message: DataSourceEventMessage,
+    @Root() event: DataSourceEventValue,
     @Arg('id', () => ID, { nullable: true }) _id?: string | null,
   ) {
-    return eventOf(message);
+    return event;
   }
-}
-
-// One message reaches every subscriber of this process as the same object: revive it once.
-const revived = new WeakMap<DataSourceEventMessage, ReturnType<typeof revive>>();
-const revive = (message: DataSourceEventMessage) => ({
-  kind: message.kind,
-  dataSourceId: message.dataSourceId,
-  dataSource: message.dataSource ? reviveView(message.dataSource) : null,
-  at: new Date(message.at),
-});
-function eventOf(message: DataSourceEventMessage) {
-  let event = revived.get(message);
-  if (!event) {
-    event = revive(message);
-    revived.set(message, event);
-  }
-  return event;
 }

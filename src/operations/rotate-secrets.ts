@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { draftPasswordBinding } from '../connection-tests/service.js';
-import { passwordBinding } from '../datasources/service.js';
-import { SecretDecryptionError, type SecretBox } from './secret-box.js';
+import { draftPasswordBinding } from '../connection-tests/model.js';
+import { passwordBinding } from '../datasources/store.js';
+import { SecretDecryptionError, type SecretBox } from '../secrets/secret-box.js';
 
 // Key rotation (PRODUCT.md §1, "Secrets at rest"): re-encrypts every stored password that is not yet
 // under the current key. Safe beside running services, and resumable: it only ever picks rows whose

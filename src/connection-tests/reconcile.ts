@@ -1,28 +1,26 @@
-import { and, inArray, lt } from 'drizzle-orm';
-import { failTest, type RunnerDeps } from '../connection-tests/runner.js';
+import type { ServiceQueues } from '../jobs/catalog.js';
+import type { Database } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
-import type { Queues } from '../lib/queues.js';
-import { connectionTests } from '../schema/index.js';
+import type { TestRunner } from './runner.js';
+import { openTestsQueuedBefore } from './store.js';
 
 /** Past this age an open test whose job is gone is failed rather than enqueued again. */
 const GIVE_UP_AFTER_MS = 10 * 60 * 1000;
+/** Younger open tests are left alone: their job may still be on its way. */
+const SETTLE_MS = 10_000;
 
 /**
  * The guarantee that a test never stays QUEUED or RUNNING forever. BullMQ already re-runs the job of a
- * crashed worker (stalled-job detection) and retries failures of the service; this sweep covers what
- * falls outside: a job that is gone (Redis lost it) or ended while its test stayed open.
+ * crashed worker (stalled-job detection) and retries failures of the service; this covers what falls
+ * outside: a job that is gone (Redis lost it) or ended while its test stayed open. Idempotent.
  */
-export async function reconcileTests(deps: RunnerDeps & { queues: Queues; logger: Logger }): Promise<void> {
-  const open = await deps.db
-    .select({ id: connectionTests.id, queuedAt: connectionTests.queuedAt })
-    .from(connectionTests)
-    .where(
-      and(
-        inArray(connectionTests.status, ['QUEUED', 'RUNNING']),
-        lt(connectionTests.queuedAt, new Date(Date.now() - 10_000)),
-      ),
-    )
-    .limit(500);
+export async function reconcileTests(deps: {
+  db: Database;
+  queues: ServiceQueues;
+  runner: Pick<TestRunner, 'fail'>;
+  logger: Logger;
+}): Promise<void> {
+  const open = await openTestsQueuedBefore(deps.db, new Date(Date.now() - SETTLE_MS), 500);
   const queue = deps.queues.get('connection-test');
   for (const test of open) {
     const state = await queue.getJobState(test.id);
@@ -32,7 +30,7 @@ export async function reconcileTests(deps: RunnerDeps & { queues: Queues; logger
       await deps.queues.add('connection-test', { testId: test.id }, test.id);
     } else {
       deps.logger.warn({ testId: test.id, state }, 'connection test left open by its job: failed');
-      await failTest(deps, test.id, 'the test was interrupted');
+      await deps.runner.fail(test.id, 'the test was interrupted');
     }
   }
 }

@@ -1,4 +1,5 @@
-import type { ConnectionErrorCode } from './model.js';
+import pg from 'pg';
+import type { ConnectionErrorCode } from './errors.js';
 
 /** What a failure or warning message may mention. Never a password, never raw driver text. */
 export interface CodeContext {
@@ -17,7 +18,6 @@ interface CodeText {
 }
 
 const at = (c: CodeContext) => `${c.host}:${c.port}`;
-const q = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 /** AUTH_ATTEMPTS_EXCEEDED's hint, with the seconds until tests of the account resume when known. */
 export const resumeHint = (seconds?: number) =>
@@ -97,7 +97,7 @@ export const CODE_TEXT: Record<ConnectionErrorCode, CodeText> = {
     message: (c) =>
       `Logged in as ${c.username} with MD5 password authentication over an unencrypted connection: anyone on the path can capture the exchange and crack the password offline.`,
     hint: (c) =>
-      `Move the role to scram-sha-256: ALTER SYSTEM SET password_encryption = 'scram-sha-256'; SELECT pg_reload_conf(); set the password again (ALTER ROLE ${q(c.username)} PASSWORD '…'); and use the method scram-sha-256 in pg_hba.conf. Or enable TLS (ssl = on, sslMode REQUIRE or VERIFY_FULL).`,
+      `Move the role to scram-sha-256: ALTER SYSTEM SET password_encryption = 'scram-sha-256'; SELECT pg_reload_conf(); set the password again (ALTER ROLE ${pg.escapeIdentifier(c.username)} PASSWORD '…'); and use the method scram-sha-256 in pg_hba.conf. Or enable TLS (ssl = on, sslMode REQUIRE or VERIFY_FULL).`,
   },
   HBA_REJECTED: {
     message: (c) =>
@@ -136,7 +136,7 @@ export const CODE_TEXT: Record<ConnectionErrorCode, CodeText> = {
   PERMISSION_DENIED: {
     message: (c) => `User ${c.username} lacks a privilege${c.detail ? `: ${c.detail}` : ''}.`,
     hint: (c) =>
-      `Grant it, e.g. GRANT USAGE ON SCHEMA ${q(c.schemaName ?? 'public')} TO ${q(c.username)}; see the message for which.`,
+      `Grant it, e.g. GRANT USAGE ON SCHEMA ${pg.escapeIdentifier(c.schemaName ?? 'public')} TO ${pg.escapeIdentifier(c.username)}; see the message for which.`,
   },
   LOGICAL_DECODING_DISABLED: {
     message: (c) => `Incremental synchronization is not possible: ${c.detail ?? 'wal_level is not logical'}.`,
@@ -146,7 +146,7 @@ export const CODE_TEXT: Record<ConnectionErrorCode, CodeText> = {
   REPLICATION_NOT_PERMITTED: {
     message: (c) => `User ${c.username} may not use replication, which incremental synchronization needs.`,
     hint: (c) =>
-      `ALTER ROLE ${q(c.username)} REPLICATION; (or use a superuser). Full migration works without it.`,
+      `ALTER ROLE ${pg.escapeIdentifier(c.username)} REPLICATION; (or use a superuser). Full migration works without it.`,
   },
   REPLICATION_CAPACITY: {
     message: (c) => `The server at ${at(c)} has no free ${c.detail ?? 'replication slot or WAL sender'}.`,

@@ -1,0 +1,98 @@
+import type net from 'node:net';
+import type pg from 'pg';
+import type { RoledEndpoint, SslMode } from '../../datasources/model.js';
+import type { LoginLimits } from '../../postgresql/login.js';
+import { boundedQuery } from '../../postgresql/session.js';
+import { within } from '../../lib/time.js';
+import type { CheckName } from '../model.js';
+import { checkAuthenticate } from './authenticate.js';
+import { CheckFailed, type Step } from './check.js';
+import { checkConnect } from './connect.js';
+import { checkHeartbeat } from './heartbeat.js';
+import { checkIncremental } from './incremental.js';
+import { checkReadPrivileges } from './read-privileges.js';
+import { checkResolve } from './resolve.js';
+import { checkSchema } from './schema.js';
+import { checkServer, readServer, type ServerFacts } from './server.js';
+import { checkTls } from './tls.js';
+
+export interface EndpointParams {
+  endpoint: RoledEndpoint;
+  username: string;
+  password: string;
+  databaseName: string;
+  schemaName: string | null;
+  sslMode: SslMode;
+  heartbeatEnabled: boolean;
+}
+
+/** What the checks of one endpoint found out about its server, for the test's ServerInfo. */
+export interface EndpointReport {
+  server: ServerFacts | null;
+  /** Filled when no schema was given: the schemas the user can read. */
+  readableSchemas: string[] | null;
+  /** The check that failed and ended the sequence, if one did. */
+  failed: CheckName | null;
+}
+
+/**
+ * The checks of PRODUCT.md §2 for one PostgreSQL endpoint, in the order of CheckName, each in its own
+ * module. `step` records each (the runner's); a failed check ends the sequence (CheckFailed).
+ * Every socket opened is closed when the sequence ends, whatever happened, and at once when the test's
+ * deadline aborts `limits.signal`.
+ */
+export async function probeEndpoint(
+  params: EndpointParams,
+  limits: LoginLimits,
+  step: Step,
+): Promise<EndpointReport> {
+  const { endpoint } = params;
+  const report: EndpointReport = { server: null, readableSchemas: null, failed: null };
+  let client: pg.Client | undefined;
+  const sockets: net.Socket[] = [];
+  const closeAll = () => sockets.splice(0).forEach((socket) => socket.destroy());
+  limits.signal.addEventListener('abort', closeAll);
+  try {
+    const address = await step('RESOLVE', () => checkResolve(endpoint.host, endpoint.port, limits));
+    const socket = await step('CONNECT', async () => {
+      const result = await checkConnect(address, endpoint.port, limits);
+      sockets.push(result.value);
+      return result;
+    });
+    const stream = await step('TLS', async () => {
+      const result = await checkTls(socket, endpoint.host, params.sslMode, limits);
+      if (result.value !== socket) sockets.push(result.value);
+      return result;
+    });
+    client = await step('AUTHENTICATE', () =>
+      checkAuthenticate(stream, { ...params, host: endpoint.host, port: endpoint.port, address }, limits),
+    );
+    const query = boundedQuery(client, limits.queryTimeoutMs);
+    // The facts are reported even when the role or version then fails the check.
+    await step('SERVER', async () => {
+      report.server = await readServer(query);
+      return checkServer(report.server, endpoint.role);
+    });
+    const schemas = await step('SCHEMA', () => checkSchema(query, params.schemaName, params.username));
+    if (params.schemaName === null) report.readableSchemas = schemas;
+    await step('READ_PRIVILEGES', () => checkReadPrivileges(query, schemas, params.username));
+    await step('INCREMENTAL', () => checkIncremental(query, endpoint.role));
+    await step('HEARTBEAT', () =>
+      checkHeartbeat(query, {
+        enabled: params.heartbeatEnabled,
+        role: endpoint.role,
+        username: params.username,
+        databaseName: params.databaseName,
+      }),
+    );
+    return report;
+  } catch (error) {
+    if (!(error instanceof CheckFailed)) throw error;
+    return { ...report, failed: error.check };
+  } finally {
+    limits.signal.removeEventListener('abort', closeAll);
+    // A polite Terminate, so the server does not log an unexpected EOF; then every socket goes.
+    if (client && !limits.signal.aborted) await within(client.end(), 1_000).catch(() => undefined);
+    closeAll();
+  }
+}

@@ -1,0 +1,300 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { ConnectionSpec } from '../datasources/model.js';
+import { endpointsOf } from '../datasources/model.js';
+import type { Database, Executor } from '../lib/db.js';
+import { checkPageSize, decodeCursor, isUuid, toPage, type Page } from '../lib/pagination.js';
+import { connectionTests, type ConnectionTestRow } from '../schema/index.js';
+import type { Sealed, SecretBox } from '../secrets/secret-box.js';
+import {
+  draftPasswordBinding,
+  pendingChecks,
+  toTestView,
+  VERIFIED_TEST_MAX_AGE_MS,
+  type ConnectionTestView,
+} from './model.js';
+
+// The connection_tests table: tests queued, read, paged and ended.
+
+/** The advisory lock that the queuing transaction holds and the worker waits on (loadForRun). */
+const testLockKey = (testId: string) => sql`hashtextextended(${testId}, 7302114)`;
+
+/** Puts a test's job on the queue (BullMQ job id = test id, so adding twice is harmless). */
+export type EnqueueTest = (testId: string) => Promise<void>;
+
+/**
+ * Enqueues a test inside the transaction that recorded it. The transaction holds the test's advisory
+ * lock until it commits, and the worker takes the same lock before reading the test, so a worker
+ * never finds the job before its row. If Redis refuses the job, the transaction rolls back: nothing
+ * is half-written (SERVICE_UNAVAILABLE). If the commit fails after the job was added, the worker
+ * finds no test and drops the job.
+ */
+async function schedule(tx: Executor, testId: string, enqueue: EnqueueTest): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${testLockKey(testId)})`);
+  await enqueue(testId);
+}
+
+const newTest = (spec: ConnectionSpec) => ({
+  id: randomUUID(),
+  status: 'QUEUED' as const,
+  checks: pendingChecks(endpointsOf(spec)),
+  queuedAt: new Date(),
+});
+
+/** Records and enqueues a test of a saved data source, inside the caller's transaction. */
+export async function queueSavedTest(
+  tx: Executor,
+  dataSource: { id: string } & ConnectionSpec,
+  enqueue: EnqueueTest,
+): Promise<ConnectionTestRow> {
+  const [row] = await tx
+    .insert(connectionTests)
+    .values({ ...newTest(dataSource), dataSourceId: dataSource.id })
+    .returning();
+  if (!row) throw new Error('insert returned no row');
+  await schedule(tx, row.id, enqueue);
+  return row;
+}
+
+/**
+ * Records and enqueues a test of a draft: its parameters live in the row, the password sealed to the
+ * row by `seal` (never in Redis).
+ */
+export async function queueDraftTest(
+  tx: Executor,
+  spec: ConnectionSpec,
+  seal: (testId: string) => Sealed,
+  enqueue: EnqueueTest,
+): Promise<ConnectionTestRow> {
+  const test = newTest(spec);
+  const sealed = seal(test.id);
+  const [row] = await tx
+    .insert(connectionTests)
+    .values({
+      ...test,
+      dataSourceId: null,
+      draft: spec,
+      draftPasswordCiphertext: sealed.ciphertext,
+      draftPasswordKeyId: sealed.keyId,
+    })
+    .returning();
+  if (!row) throw new Error('insert returned no row');
+  await schedule(tx, row.id, enqueue);
+  return row;
+}
+
+const sameSpec = (a: ConnectionSpec, b: ConnectionSpec) =>
+  a.type === b.type &&
+  a.databaseAttribute === b.databaseAttribute &&
+  a.host === b.host &&
+  a.port === b.port &&
+  (a.standby?.host ?? null) === (b.standby?.host ?? null) &&
+  (a.standby?.port ?? null) === (b.standby?.port ?? null) &&
+  a.username === b.username &&
+  a.databaseName === b.databaseName &&
+  a.schemaName === b.schemaName &&
+  a.sslMode === b.sslMode &&
+  a.heartbeatEnabled === b.heartbeatEnabled;
+
+/**
+ * The seed's "Test Connection, then OK": a draft test that PASSED less than 10 minutes ago with
+ * exactly these parameters and this password, not yet used by another data source. Locked, so two
+ * creates cannot both use it.
+ */
+export async function findVerifyingTest(
+  tx: Executor,
+  secrets: SecretBox,
+  testId: string,
+  spec: ConnectionSpec,
+  password: string,
+): Promise<ConnectionTestRow | undefined> {
+  if (!isUuid(testId)) return undefined;
+  const [row] = await tx
+    .select()
+    .from(connectionTests)
+    .where(
+      and(
+        eq(connectionTests.id, testId),
+        isNull(connectionTests.dataSourceId),
+        eq(connectionTests.status, 'PASSED'),
+        gt(connectionTests.finishedAt, new Date(Date.now() - VERIFIED_TEST_MAX_AGE_MS)),
+      ),
+    )
+    .for('update');
+  if (!row?.draft || !row.draftPasswordCiphertext || !row.draftPasswordKeyId) return undefined;
+  if (!sameSpec(row.draft as ConnectionSpec, spec)) return undefined;
+  let tested: string;
+  try {
+    tested = secrets.open(
+      { ciphertext: row.draftPasswordCiphertext, keyId: row.draftPasswordKeyId },
+      draftPasswordBinding(row.id),
+    );
+  } catch {
+    return undefined;
+  }
+  const a = Buffer.from(tested);
+  const b = Buffer.from(password);
+  return a.length === b.length && timingSafeEqual(a, b) ? row : undefined;
+}
+
+/** Makes a verifying draft test the first test of the data source created from it. */
+export async function adoptTest(
+  tx: Executor,
+  testId: string,
+  dataSourceId: string,
+): Promise<ConnectionTestRow> {
+  const [row] = await tx
+    .update(connectionTests)
+    // The data source now holds the password; the draft's copy has no further use.
+    .set({ dataSourceId, draftPasswordCiphertext: null, draftPasswordKeyId: null })
+    .where(eq(connectionTests.id, testId))
+    .returning();
+  if (!row) throw new Error('the verifying test disappeared');
+  return row;
+}
+
+/** The test still QUEUED or RUNNING for a data source, if any. */
+export async function findOpenTest(
+  db: Executor,
+  dataSourceId: string,
+): Promise<ConnectionTestRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(connectionTests)
+    .where(
+      and(
+        eq(connectionTests.dataSourceId, dataSourceId),
+        inArray(connectionTests.status, ['QUEUED', 'RUNNING']),
+      ),
+    )
+    .orderBy(desc(connectionTests.queuedAt))
+    .limit(1);
+  return row;
+}
+
+/** Several tests by id, in one query. */
+export async function findTests(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, ConnectionTestView>> {
+  const valid = ids.filter(isUuid);
+  if (valid.length === 0) return new Map();
+  const rows = await db.select().from(connectionTests).where(inArray(connectionTests.id, valid));
+  return new Map(rows.map((row) => [row.id, toTestView(row)]));
+}
+
+/**
+ * The tests of several data sources, newest first, a page of each: one query for the pages (ranked
+ * per data source) and one for the counts, whatever the number of data sources.
+ */
+export async function listTestPages(
+  db: Executor,
+  dataSourceIds: readonly string[],
+  first: number,
+  after: string | null | undefined,
+): Promise<Map<string, Page<ConnectionTestView>>> {
+  checkPageSize(first);
+  const cursor = after ? decodeCursor(after) : null;
+  const ofSources = inArray(connectionTests.dataSourceId, [...dataSourceIds]);
+  const ranked = db
+    .select({
+      id: connectionTests.id,
+      rank: sql<number>`row_number() OVER (PARTITION BY ${connectionTests.dataSourceId}
+        ORDER BY ${connectionTests.queuedAt} DESC, ${connectionTests.id} DESC)`.as('rank'),
+    })
+    .from(connectionTests)
+    .where(
+      cursor
+        ? and(
+            ofSources,
+            or(
+              lt(connectionTests.queuedAt, cursor.at),
+              and(eq(connectionTests.queuedAt, cursor.at), lt(connectionTests.id, cursor.id)),
+            ),
+          )
+        : ofSources,
+    )
+    .as('ranked');
+  const [rows, counts] = await Promise.all([
+    db
+      .select({ test: connectionTests })
+      .from(connectionTests)
+      .innerJoin(ranked, eq(ranked.id, connectionTests.id))
+      .where(lte(ranked.rank, first + 1))
+      .orderBy(desc(connectionTests.queuedAt), desc(connectionTests.id)),
+    db
+      .select({ dataSourceId: connectionTests.dataSourceId, n: sql<number>`count(*)::int` })
+      .from(connectionTests)
+      .where(ofSources)
+      .groupBy(connectionTests.dataSourceId),
+  ]);
+  const totals = new Map(counts.map((row) => [row.dataSourceId, row.n]));
+  const bySource = new Map<string, ConnectionTestView[]>(dataSourceIds.map((id) => [id, []]));
+  for (const { test } of rows) bySource.get(test.dataSourceId ?? '')?.push(toTestView(test));
+  return new Map(
+    [...bySource].map(([id, tests]) => [
+      id,
+      toPage(tests, first, (test) => ({ at: test.queuedAt, id: test.id }), totals.get(id) ?? 0),
+    ]),
+  );
+}
+
+/** Reads a test once the transaction that queued it has committed (it holds the test's lock). */
+export async function loadForRun(db: Database, testId: string): Promise<ConnectionTestRow | undefined> {
+  if (!isUuid(testId)) return undefined;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${testLockKey(testId)})`);
+    const [row] = await tx.select().from(connectionTests).where(eq(connectionTests.id, testId));
+    return row;
+  });
+}
+
+/** Stores a test as it now stands (the recorder's writes). */
+export async function saveTest(db: Executor, test: ConnectionTestView): Promise<void> {
+  const { id, ...values } = test;
+  await db.update(connectionTests).set(values).where(eq(connectionTests.id, id));
+}
+
+/** A failed draft can never verify a create: its sealed password has no further use. */
+export async function purgeDraftPassword(db: Executor, testId: string): Promise<void> {
+  await db
+    .update(connectionTests)
+    .set({ draftPasswordCiphertext: null, draftPasswordKeyId: null })
+    .where(eq(connectionTests.id, testId));
+}
+
+/** Ends a test still QUEUED or RUNNING as FAILED/INTERNAL; undefined when it had already ended. */
+export async function failOpenTest(
+  db: Executor,
+  testId: string,
+  message: string,
+): Promise<ConnectionTestView | undefined> {
+  if (!isUuid(testId)) return undefined;
+  const [row] = await db
+    .update(connectionTests)
+    .set({
+      status: 'FAILED',
+      errorCode: 'INTERNAL',
+      message,
+      finishedAt: new Date(),
+      revision: sql`${connectionTests.revision} + 1`,
+    })
+    .where(and(eq(connectionTests.id, testId), inArray(connectionTests.status, ['QUEUED', 'RUNNING'])))
+    .returning();
+  return row && toTestView(row);
+}
+
+/** Tests QUEUED or RUNNING since before `olderThan` (the reconciler's candidates). */
+export async function openTestsQueuedBefore(
+  db: Executor,
+  olderThan: Date,
+  limit: number,
+): Promise<{ id: string; queuedAt: Date }[]> {
+  return db
+    .select({ id: connectionTests.id, queuedAt: connectionTests.queuedAt })
+    .from(connectionTests)
+    .where(
+      and(inArray(connectionTests.status, ['QUEUED', 'RUNNING']), lt(connectionTests.queuedAt, olderThan)),
+    )
+    .limit(limit);
+}
