@@ -1,16 +1,15 @@
 import { registerEnumType } from 'type-graphql';
 import { AUDIT_ACTIONS } from '../audit/trail.js';
-import { CHECK_NAMES, CHECK_STATUSES } from '../connection-tests/model.js';
+import { CHECK_NAMES, CHECK_STATUSES, TEST_STATUSES } from '../connection-tests/model.js';
 import { DATA_SOURCE_EVENT_KINDS } from '../datasources/events.js';
-import { CONNECTION_ERROR_CODES } from '../postgresql/errors.js';
 import {
   CONNECTION_STATUSES,
   DATA_SOURCE_TYPES,
   DATABASE_ATTRIBUTES,
   HEARTBEAT_STATES,
   SSL_MODES,
-  TEST_STATUSES,
-} from '../schema/enums.js';
+} from '../datasources/model.js';
+import { CONNECTION_ERROR_CODES } from '../postgresql/errors.js';
 
 // GraphQL enums built from the same value lists as the database enums, so the two cannot drift.
 const enumOf = <T extends string>(values: readonly T[]) =>

@@ -1,9 +1,8 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { GraphQLError, Kind, type ASTNode, type GraphQLFormattedError } from 'graphql';
 import { AppError, type AppErrorCode } from '../errors.js';
-import { isStoreUnavailable } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
-import { isRedisUnavailable } from '../lib/redis.js';
+import { isRedisUnavailable, isStoreUnavailable } from '../lib/failures.js';
 
 /** Codes that clients may see as they are: ours (PRODUCT.md §6) and the GraphQL server's own. */
 const PUBLIC_CODES = new Set<string>([

@@ -1,5 +1,7 @@
 import type { RoledEndpoint } from '../datasources/model.js';
-import type { CheckRecord, ConnectionTestRow } from '../schema/index.js';
+import { TEST_STATUSES, type CheckRecord, type ConnectionTestRow } from '../schema/index.js';
+
+export { TEST_STATUSES };
 
 export const CHECK_NAMES = [
   'RESOLVE',

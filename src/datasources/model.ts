@@ -1,10 +1,13 @@
 import {
+  CONNECTION_STATUSES,
+  DATA_SOURCE_TYPES,
+  DATABASE_ATTRIBUTES,
+  HEARTBEAT_STATES,
   SSL_MODES,
-  type CONNECTION_STATUSES,
-  type DATA_SOURCE_TYPES,
-  type DATABASE_ATTRIBUTES,
-  type HEARTBEAT_STATES,
 } from '../schema/enums.js';
+
+// The value lists are the metadata store's enums; GraphQL's are built from the same lists (api/enums.ts).
+export { CONNECTION_STATUSES, DATA_SOURCE_TYPES, DATABASE_ATTRIBUTES, HEARTBEAT_STATES, SSL_MODES };
 
 export type DataSourceType = (typeof DATA_SOURCE_TYPES)[number];
 export type DatabaseAttribute = (typeof DATABASE_ATTRIBUTES)[number];

@@ -83,30 +83,3 @@ export async function migrateDatabase(databaseUrl: string): Promise<void> {
     await client.end(); // ending the session releases the lock
   }
 }
-
-/** The PostgreSQL or socket error behind `error`, unwrapping drizzle's query error. */
-export function pgErrorOf(
-  error: unknown,
-): { code?: string; constraint?: string; message?: string } | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth += 1) {
-    const candidate = current as { code?: unknown; cause?: unknown };
-    if (typeof candidate.code === 'string') return candidate as { code: string };
-    current = candidate.cause;
-  }
-  return undefined;
-}
-
-// Class 08 (connection exception), 57P0x (shutdown, cannot connect now), 53300 and socket errors.
-const UNAVAILABLE_CODES =
-  /^(08...|57P0[1-4]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE)$/;
-
-/** True when the metadata store could not be reached, as opposed to a query being wrong. */
-export function isStoreUnavailable(error: unknown): boolean {
-  const pgError = pgErrorOf(error);
-  if (pgError?.code !== undefined) return UNAVAILABLE_CODES.test(pgError.code);
-  // node-postgres raises these two without a code; matching its own fixed text is the only way.
-  const message =
-    error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
-  return /^(timeout exceeded when trying to connect|Connection terminated)/.test(message);
-}

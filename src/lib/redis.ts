@@ -61,19 +61,3 @@ export async function closeRedis(client: Redis): Promise<void> {
   if (client.status === 'end') return;
   await client.quit().catch(() => client.disconnect());
 }
-
-/** True when a command failed because Redis could not be reached (as opposed to a wrong command). */
-export function isRedisUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (
-    typeof code === 'string' &&
-    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE)$/.test(code)
-  )
-    return true;
-  // ioredis raises these without a code: its offline-queue refusal, its retry limit, a closed client.
-  return (
-    error.name === 'MaxRetriesPerRequestError' ||
-    /^(Stream isn't writeable|Connection is closed|redis not ready)/.test(error.message)
-  );
-}
