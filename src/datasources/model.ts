@@ -124,5 +124,5 @@ export function withConnectionDefaults(input: ConnectionInput): ConnectionSpec {
   };
 }
 
-/** PostgreSQL's port; the only type today (datasources/postgresql.ts). */
+/** PostgreSQL's port: the default of the only type today. */
 export const DEFAULT_PORT = 5432;

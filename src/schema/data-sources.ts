@@ -60,4 +60,3 @@ export const dataSources = pgTable(
 );
 
 export type DataSourceRow = typeof dataSources.$inferSelect;
-export type NewDataSourceRow = typeof dataSources.$inferInsert;

@@ -20,7 +20,7 @@ export async function reconcileAll(deps: ReconcileDeps): Promise<void> {
   await deps.heartbeat.reconcile();
 }
 
-/** Job `reconcile`, every 15 s (jobs/catalog.ts). */
+/** Job `reconcile`: the sweep, on its schedule. */
 export const reconcileHandler = (deps: ReconcileDeps): JobHandler<'reconcile'> => ({
   run: () => reconcileAll(deps),
 });

@@ -103,8 +103,6 @@ export class DataSource {
   @Field(() => ConnectionStatusEnum)
   connectionStatus!: string;
 
-  // lastTest and tests are field resolvers (datasource.resolver.ts).
-
   @Field(() => Int, {
     description: 'Increments on every change; pass it back as expectedVersion to update safely.',
   })
