@@ -6,10 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import pg from 'pg';
-import WebSocket from 'ws';
+import { createGraphQLClient } from '../test/support/client.js';
 import { ROLES, startTargets, type PgTarget } from '../test/support/pg-targets.js';
+import { freePort } from '../test/support/service-process.js';
 
 const QUICK = process.argv.includes('--quick');
 const P = QUICK
@@ -60,43 +61,28 @@ async function cpuMs(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-function startService(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+/** The built service on a free port, once its /readyz answers (it listens last). */
+async function startService(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
   const child = spawn(process.execPath, ['dist/main.js', 'all'], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffered += chunk;
-      const line = buffered.split('\n').find((l) => l.includes('GraphQL API listening'));
-      if (line) resolve({ child, url: (JSON.parse(line) as { url: string }).url });
-      if (buffered.length > 100_000) buffered = buffered.slice(-10_000);
-    });
-    child.once('exit', (code) => reject(new Error(`the service exited (${code}) before listening`)));
-  });
-}
-
-async function gql<T>(url: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (!body.data) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-function wsClient(url: string): Client {
-  return createClient({
-    url: url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${TOKEN}` },
-    retryAttempts: 0,
-    lazy: false,
-  });
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  const base = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    if (exited !== undefined) throw new Error(`the service exited (${exited}) before it was ready`);
+    const status = await fetch(`${base}/readyz`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return { child, url: `${base}/graphql` };
+    // No event says a child process is ready: its answer is asked for until it comes.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the service was not ready within 60 s');
 }
 
 /** Resolves when the subscription completes (the test is PASSED or FAILED). */
@@ -188,7 +174,6 @@ async function main() {
     NODE_ENV: 'production',
     LOG_LEVEL: 'info', // the start-up line gives the URL; nothing is logged per request
     HOST: '127.0.0.1',
-    PORT: '0',
     DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
     REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: `bench-${suffix}`,
@@ -209,8 +194,9 @@ async function main() {
     await targets.stop();
     throw error;
   });
-  const url = service.url;
-  const ws = wsClient(url);
+  const client = createGraphQLClient(service.url, { token: TOKEN });
+  const gql = <T>(query: string, variables?: Record<string, unknown>) => client.data<T>(query, variables);
+  const ws = client.ws({ lazy: false });
   const source = (identifier: string, extra: Record<string, unknown> = {}) => ({
     identifier,
     host: scram.host,
@@ -223,7 +209,6 @@ async function main() {
   });
   const createSource = async (identifier: string, extra: Record<string, unknown> = {}) => {
     const created = await gql<{ createDataSource: { dataSource: { id: string }; test: { id: string } } }>(
-      url,
       CREATE,
       {
         input: source(identifier, extra),
@@ -233,7 +218,7 @@ async function main() {
     return created.createDataSource.dataSource.id;
   };
   const serviceTest = async (id: string) => {
-    const { testConnection } = await gql<{ testConnection: { id: string } }>(url, TEST, { id });
+    const { testConnection } = await gql<{ testConnection: { id: string } }>(TEST, { id });
     const status = await untilFinished(ws, testConnection.id);
     if (status !== 'PASSED') throw new Error(`a benchmark test ended ${status}`);
   };
@@ -280,10 +265,10 @@ async function main() {
     console.log('API…');
     let n = 0;
     const creates = await load(32, P.apiSeconds, async () => {
-      await gql(url, CREATE, { input: source(`api-${(n += 1)}`) });
+      await gql(CREATE, { input: source(`api-${(n += 1)}`) });
     });
     const typenames = await load(32, P.apiSeconds, async () => {
-      await gql(url, '{ __typename }');
+      await gql('{ __typename }');
     });
     const api = {
       createDataSource: {
@@ -300,7 +285,7 @@ async function main() {
     console.log(`fan-out to ${P.fanoutClients} subscribers…`);
     const fanoutSource = await createSource('fanout');
     const arrivals = new Map<string, number[]>();
-    const subscribers = Array.from({ length: P.fanoutClients }, () => wsClient(url));
+    const subscribers = Array.from({ length: P.fanoutClients }, () => client.ws({ lazy: false }));
     for (const client of subscribers) {
       client.subscribe<{ dataSourceEvents: { kind: string; dataSource: { remarks: string | null } | null } }>(
         { query: 'subscription { dataSourceEvents { kind dataSource { remarks } } }' },
@@ -317,7 +302,6 @@ async function main() {
     }
     const change = (remarks: string) =>
       gql(
-        url,
         'mutation($id: ID!, $r: String) { updateDataSource(id: $id, input: { remarks: $r }) { dataSource { id } } }',
         {
           id: fanoutSource,
@@ -345,7 +329,7 @@ async function main() {
       const times = arrivals.get(remarks) ?? [];
       lastClientMs.push(Math.max(...times) - t);
     }
-    for (const client of subscribers) await client.dispose(); // dispose() is void or a promise
+    for (const subscriber of subscribers) await subscriber.dispose(); // dispose() is void or a promise
     const fanout = {
       clients: P.fanoutClients,
       lastClientP50Ms: round(percentile(lastClientMs, 50)),
@@ -380,7 +364,6 @@ async function main() {
     const active = async () =>
       (
         await gql<{ dataSources: { totalCount: number } }>(
-          url,
           '{ dataSources(filter: { heartbeatState: ACTIVE }) { totalCount } }',
         )
       ).dataSources.totalCount;
@@ -441,7 +424,7 @@ async function main() {
     await writeFile('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
     printTable(results);
   } finally {
-    await ws.dispose();
+    await client.close();
     service.child.kill('SIGTERM');
     await new Promise((resolve) => service.child.once('exit', resolve));
     const root = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });

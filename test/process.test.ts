@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createGraphQLClient } from './support/client.js';
 import { PG_URL, REDIS_URL } from './support/env.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from './support/factories.js';
 import { dropTestDatabase } from './support/harness.js';
@@ -18,8 +19,6 @@ function environment(overrides: Record<string, string> = {}) {
   return {
     // Not 'test': libraries (Apollo's signal handlers) behave differently under NODE_ENV=test.
     NODE_ENV: 'development',
-    HOST: '127.0.0.1',
-    PORT: '0',
     DATABASE_URL: `${PG_URL}/${name}`,
     REDIS_URL,
     REDIS_PREFIX: `test-proc-${name}`,
@@ -29,23 +28,16 @@ function environment(overrides: Record<string, string> = {}) {
   };
 }
 
-const urlFrom = (line: string) => (JSON.parse(line) as { url: string }).url;
-
 describe('role all', () => {
   it('creates its missing database, serves a create/list round trip, and exits 0 on SIGTERM', async () => {
-    const service = spawnService('all', environment());
-    const url = urlFrom(await service.waitForLine(/GraphQL API listening/));
-    const call = async (query: string, variables?: unknown) => {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer process-test-admin-token' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
-    };
-    const create = await call(CREATE_DATA_SOURCE, { input: dataSourceInput({ identifier: 'from-process' }) });
+    const service = await spawnService('all', environment());
+    await service.ready();
+    const client = createGraphQLClient(service.url, { token: 'process-test-admin-token' });
+    const create = await client.request(CREATE_DATA_SOURCE, {
+      input: dataSourceInput({ identifier: 'from-process' }),
+    });
     expect(create.errors).toBeUndefined();
-    const list = await call('{ dataSources { totalCount edges { node { identifier } } } }');
+    const list = await client.request('{ dataSources { totalCount edges { node { identifier } } } }');
     expect(list.data?.dataSources).toEqual({
       totalCount: 1,
       edges: [{ node: { identifier: 'from-process' } }],
@@ -59,13 +51,17 @@ describe('role all', () => {
 });
 
 describe('roles api and worker', () => {
-  it('run separately: only the api role listens', async () => {
+  it('run separately: only the api role serves GraphQL; the worker serves its health endpoints', async () => {
     const env = environment();
-    const api = spawnService('api', env);
-    await api.waitForLine(/GraphQL API listening/);
-    const worker = spawnService('worker', env);
-    await worker.waitForLine(/data source service started/);
-    expect(worker.lines.some((line) => line.includes('GraphQL API listening'))).toBe(false);
+    const api = await spawnService('api', env);
+    await api.ready();
+    const worker = await spawnService('worker', env);
+    await worker.ready();
+    const query = JSON.stringify({ query: '{ regions }' });
+    const headers = { 'content-type': 'application/json', authorization: 'Bearer process-test-admin-token' };
+    expect((await fetch(api.url, { method: 'POST', headers, body: query })).status).toBe(200);
+    expect((await fetch(worker.url, { method: 'POST', headers, body: query })).status).toBe(404);
+    expect((await fetch(`${worker.baseUrl}/healthz`)).status).toBe(200);
     api.child.kill('SIGTERM');
     worker.child.kill('SIGTERM');
     expect((await api.exited).code).toBe(0);
@@ -73,7 +69,7 @@ describe('roles api and worker', () => {
   });
 
   it('refuses an unknown role', async () => {
-    const service = spawnService('everything', environment());
+    const service = await spawnService('everything', environment());
     expect((await service.exited).code).toBe(2);
     expect(service.lines.join('\n')).toContain('Unknown role "everything"');
   });
@@ -81,7 +77,7 @@ describe('roles api and worker', () => {
 
 describe('start-up failures', () => {
   it('names every invalid variable and exits 1', async () => {
-    const service = spawnService(
+    const service = await spawnService(
       'all',
       environment({ PORT: 'eighty', REDIS_URL: 'http://127.0.0.1', REGIONS: 'a b' }),
     );
@@ -93,7 +89,7 @@ describe('start-up failures', () => {
   });
 
   it('refuses to start in production without SECRET_KEY and API_TOKENS', async () => {
-    const service = spawnService(
+    const service = await spawnService(
       'all',
       environment({ NODE_ENV: 'production', SECRET_KEY: '', API_TOKENS: '' }),
     );
@@ -104,7 +100,7 @@ describe('start-up failures', () => {
   });
 
   it('says to start PostgreSQL when the metadata store cannot be reached', async () => {
-    const service = spawnService(
+    const service = await spawnService(
       'all',
       environment({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing' }),
     );
@@ -113,7 +109,7 @@ describe('start-up failures', () => {
   });
 
   it('says to start Redis when Redis cannot be reached', async () => {
-    const service = spawnService('all', environment({ REDIS_URL: 'redis://127.0.0.1:1' }));
+    const service = await spawnService('all', environment({ REDIS_URL: 'redis://127.0.0.1:1' }));
     expect((await service.exited).code).toBe(1);
     expect(service.lines.join('\n')).toContain('Start Redis or set REDIS_URL');
   });

@@ -17,6 +17,8 @@ export interface RecorderSinks {
  */
 export class TestRecorder {
   private pending: ConnectionTestView | undefined;
+  /** Set and cleared by drain() itself, so that a save after its last look at `pending` starts another. */
+  private draining = false;
   private writing: Promise<void> | undefined;
   private failure: Error | undefined;
   private current: ConnectionTestView;
@@ -38,10 +40,10 @@ export class TestRecorder {
     const snapshot = structuredClone(this.current);
     if (!isFinished(snapshot)) this.sinks.publish(snapshot);
     this.pending = snapshot;
-    // `finally` clears it in a later tick, also when drain() finished without awaiting anything.
-    this.writing ??= this.drain().finally(() => {
-      this.writing = undefined;
-    });
+    if (!this.draining) {
+      this.draining = true;
+      this.writing = this.drain();
+    }
   }
 
   private async drain(): Promise<void> {
@@ -55,10 +57,11 @@ export class TestRecorder {
         this.failure = error instanceof Error ? error : new Error(String(error));
       }
     }
+    this.draining = false;
   }
 
   async flush(): Promise<void> {
-    while (this.writing) await this.writing;
+    while (this.draining) await this.writing;
     if (this.failure) throw this.failure;
   }
 }

@@ -135,10 +135,14 @@ export function createConnectionTestService(deps: ConnectionTestServiceDeps) {
     async follow(testId: string): Promise<AsyncIterable<ConnectionTestView>> {
       const changes = deps.events.subscribe(connectionTestChanges, testId);
       const firstChange = changes.next();
-      const current = await get(testId).catch(async (error: unknown) => {
-        await changes.return?.();
-        throw error;
-      });
+      // Read only once the subscription is in effect, so that no change falls between the two.
+      const current = await deps.events
+        .subscribed()
+        .then(() => get(testId))
+        .catch(async (error: unknown) => {
+          await changes.return?.();
+          throw error;
+        });
       if (!current) {
         await changes.return?.();
         throw AppError.notFound('Connection test');

@@ -12,6 +12,7 @@ interface Entry {
  */
 export class SessionCache {
   private readonly entries = new Map<string, Entry>();
+  private closed = false;
 
   constructor(private readonly max: number) {}
 
@@ -38,7 +39,22 @@ export class SessionCache {
     const existing = entry.clients.get(endpoint);
     if (existing) return existing;
     const client = await open();
-    client.on('error', () => this.drop(dataSourceId));
+    const current = this.entries.get(dataSourceId);
+    if (current !== entry) {
+      // While it opened, the cache let go of its entry: closed, or a newer version took over, so
+      // nothing would ever close it; evicted, it comes back as the most recently used.
+      if (this.closed || (current && current.version !== version)) {
+        void client.end().catch(() => undefined);
+        throw new Error('the heartbeat session was superseded while it opened');
+      }
+      this.entries.delete(dataSourceId);
+      this.entries.set(dataSourceId, entry);
+      this.evict();
+    }
+    // Only an error of a session the entry still holds drops it: a replaced one's is late news.
+    client.on('error', () => {
+      if (this.entries.get(dataSourceId)?.clients.get(endpoint) === client) this.drop(dataSourceId);
+    });
     entry.clients.set(endpoint, client);
     return client;
   }
@@ -51,6 +67,7 @@ export class SessionCache {
   }
 
   async closeAll(): Promise<void> {
+    this.closed = true;
     const clients = [...this.entries.values()].flatMap((entry) => [...entry.clients.values()]);
     this.entries.clear();
     await Promise.all(clients.map((client) => client.end().catch(() => undefined)));

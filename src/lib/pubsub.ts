@@ -35,6 +35,8 @@ export interface EventBus {
   readonly started: number;
   /** Resolves once `started` reaches `count` and Redis has confirmed those subscriptions. */
   waitForStarted(count: number): Promise<void>;
+  /** Resolves once every subscription started so far is in effect (nothing published after is missed). */
+  subscribed(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,10 @@ export function createEventBus(options: {
   const channel = (topic: string, id?: string) =>
     id === undefined ? `${prefix}:${topic}` : `${prefix}:${topic}:${id}`;
   const counter = new EventEmitter();
+  // Replies come in command order on one connection: once PING answers, every SUBSCRIBE before it is in effect.
+  const subscribed = async () => {
+    await subscribeClient.ping();
+  };
   let subscribers = 0;
   let started = 0;
 
@@ -133,9 +139,9 @@ export function createEventBus(options: {
           counter.on('change', check);
         });
       }
-      // Replies come in command order on one connection: once PING answers, SUBSCRIBE is in effect.
-      await subscribeClient.ping();
+      await subscribed();
     },
+    subscribed,
     close() {
       counter.removeAllListeners();
       return Promise.resolve();

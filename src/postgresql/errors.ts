@@ -59,7 +59,7 @@ const SOCKET_CODES: Record<string, ConnectionErrorCode> = {
 
 /** A failed TCP connect, by the socket error's code. */
 export const socketErrorCode = (error: unknown): ConnectionErrorCode =>
-  SOCKET_CODES[(error as { code?: string }).code ?? ''] ?? 'NETWORK_UNREACHABLE';
+  SOCKET_CODES[(error as { code?: string } | null)?.code ?? ''] ?? 'NETWORK_UNREACHABLE';
 
 /** Why Node refused a server certificate, by its error code; undefined when not a certificate problem. */
 const CERTIFICATE_ERRORS: Record<string, string> = {
@@ -77,7 +77,7 @@ const CERTIFICATE_ERRORS: Record<string, string> = {
 };
 
 export const certificateProblem = (error: unknown): string | undefined =>
-  CERTIFICATE_ERRORS[(error as { code?: string }).code ?? ''];
+  CERTIFICATE_ERRORS[(error as { code?: string } | null)?.code ?? ''];
 
 const LOGIN_SQLSTATES: Record<string, ConnectionErrorCode> = {
   '28P01': 'AUTH_FAILED',
@@ -90,6 +90,6 @@ const LOGIN_SQLSTATES: Record<string, ConnectionErrorCode> = {
 
 /** A refused login, by its SQLSTATE (class 28 is an authentication failure); undefined for others. */
 export const loginErrorCode = (error: unknown): ConnectionErrorCode | undefined => {
-  const sqlstate = (error as { code?: string }).code ?? '';
+  const sqlstate = (error as { code?: string } | null)?.code ?? '';
   return LOGIN_SQLSTATES[sqlstate] ?? (sqlstate.startsWith('28') ? 'AUTH_FAILED' : undefined);
 };

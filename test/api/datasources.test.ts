@@ -139,26 +139,36 @@ describe('createDataSource', () => {
 });
 
 describe('dataSource', () => {
-  it('finds one by id and by identifier (case-insensitively)', async () => {
-    const { dataSource } = await create({ identifier: 'Lookup-Me' });
+  it('finds one by id', async () => {
+    const { dataSource } = await create({ identifier: 'Lookup-By-Id' });
     const byId = await h.gql(`query($id: ID) { dataSource(id: $id) { id identifier } }`, {
       id: dataSource.id,
     });
-    expect(byId.data).toEqual({ dataSource: { id: dataSource.id, identifier: 'Lookup-Me' } });
+    expect(byId.data).toEqual({ dataSource: { id: dataSource.id, identifier: 'Lookup-By-Id' } });
+  });
+
+  it('finds one by identifier, compared case-insensitively', async () => {
+    const { dataSource } = await create({ identifier: 'Lookup-Me' });
     const byIdentifier = await h.gql(`{ dataSource(identifier: "lookup-me") { id } }`);
     expect(byIdentifier.data).toEqual({ dataSource: { id: dataSource.id } });
   });
 
-  it('answers null for an unknown id or identifier', async () => {
-    const unknown = await h.gql(`{ a: dataSource(id: "0e9c7e55-0000-4000-8000-000000000000") { id }
-      b: dataSource(id: "not-a-uuid") { id } c: dataSource(identifier: "nobody") { id } }`);
-    expect(unknown).toEqual({ data: { a: null, b: null, c: null } });
+  it.each([
+    ['an unknown id', 'id: "0e9c7e55-0000-4000-8000-000000000000"'],
+    ['an id that is no UUID', 'id: "not-a-uuid"'],
+    ['an unknown identifier', 'identifier: "nobody"'],
+  ])('answers null for %s', async (_case, argument) => {
+    expect(await h.gql(`{ dataSource(${argument}) { id } }`)).toEqual({ data: { dataSource: null } });
   });
 
-  it('wants exactly one of id and identifier', async () => {
+  it('wants one of id and identifier', async () => {
     const neither = await h.gql(`{ dataSource { id } }`);
     expect(neither.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses both id and identifier, naming both', async () => {
     const both = await h.gql(`{ dataSource(id: "x", identifier: "y") { id } }`);
+    expect(both.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(both.errors?.[0]?.extensions?.fields?.map((f) => f.field)).toEqual(['id', 'identifier']);
   });
 });
@@ -182,10 +192,14 @@ describe('updateDataSource', () => {
     );
   });
 
-  it('clears a nullable field given null, and refuses null for a required one', async () => {
+  it('clears a nullable field given null', async () => {
     const { dataSource } = await create({ remarks: 'temporary', schemaName: 'public' });
     const cleared = await update(dataSource.id, { remarks: null, schemaName: null });
     expect(cleared.data?.updateDataSource.dataSource).toMatchObject({ remarks: null, schemaName: null });
+  });
+
+  it('refuses null for a required field, naming each', async () => {
+    const { dataSource } = await create();
     const refused = await update(dataSource.id, { identifier: null, sslMode: null });
     expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(refused.errors?.[0]?.extensions?.fields?.map((f) => f.field)).toEqual(['identifier', 'sslMode']);
@@ -256,13 +270,16 @@ describe('updateDataSource', () => {
     }
   });
 
-  it('queues a test when sslMode, schemaName or the password change', async () => {
+  it.each([
+    ['sslMode', { sslMode: 'REQUIRE' }],
+    ['schemaName', { schemaName: 'sales' }],
+    ['the password', { password: 'another-secret' }],
+  ])('queues a test when %s changes', async (_what, change) => {
     const { dataSource } = await create();
-    const ssl = await update(dataSource.id, { sslMode: 'REQUIRE' });
-    expect(ssl.data?.updateDataSource.test?.status).toBe('QUEUED');
-    const password = await update(dataSource.id, { password: 'another-secret' });
-    expect(password.data?.updateDataSource.test?.status).toBe('QUEUED');
-    expect(password.data?.updateDataSource.dataSource.version).toBe(3);
+    const changed = await update(dataSource.id, change);
+    expect(changed.errors).toBeUndefined();
+    expect(changed.data?.updateDataSource.test?.status).toBe('QUEUED');
+    expect(changed.data?.updateDataSource.dataSource.version).toBe(2);
   });
 
   it('validates the merged result: heartbeat cannot stay on when the data source becomes a STANDBY', async () => {
@@ -360,34 +377,51 @@ describe('dataSources', () => {
     expect(seen).toEqual([...created].reverse());
   });
 
-  it('filters by search (a literal substring), region, attribute, status and heartbeat state', async () => {
+  describe('filters', () => {
     const tag = `filt${Date.now().toString(36)}`;
-    const plain = await create({ identifier: `${tag}-plain`, host: 'plain.example' });
-    const standby = await create({ identifier: `${tag}-standby`, databaseAttribute: 'STANDBY' });
-    const beating = await create({ identifier: `${tag}-beat`, heartbeatEnabled: true, remarks: '100%_sure' });
-    const ids = async (filter: Record<string, unknown>) => {
-      const result = await h.gql<ListData>(LIST, { filter: { search: tag, ...filter }, first: 100 });
+    const ids: Record<'plain' | 'standby' | 'beating', string> = { plain: '', standby: '', beating: '' };
+    beforeAll(async () => {
+      ids.plain = (await create({ identifier: `${tag}-plain`, host: 'plain.example' })).dataSource.id;
+      ids.standby = (
+        await create({ identifier: `${tag}-standby`, databaseAttribute: 'STANDBY' })
+      ).dataSource.id;
+      ids.beating = (
+        await create({ identifier: `${tag}-beat`, heartbeatEnabled: true, remarks: '100%_sure' })
+      ).dataSource.id;
+    });
+    const found = async (filter: Record<string, unknown>) => {
+      const result = await h.gql<ListData>(LIST, { filter, first: 100 });
       return result.data!.dataSources.edges.map((edge) => edge.node.id).sort();
     };
-    expect(await ids({})).toEqual([plain, standby, beating].map((c) => c.dataSource.id).sort());
-    expect(await ids({ databaseAttribute: 'STANDBY' })).toEqual([standby.dataSource.id]);
-    expect(await ids({ heartbeatState: 'PENDING' })).toEqual([beating.dataSource.id]);
-    expect(await ids({ connectionStatus: 'PASSED' })).toEqual([]);
-    expect(await ids({ region: 'nowhere' })).toEqual([]);
-    const literal = await h.gql<ListData>(LIST, { filter: { search: '0%_S' }, first: 100 });
-    expect(literal.data!.dataSources.edges.map((edge) => edge.node.id)).toEqual([beating.dataSource.id]);
-    const byHost = await h.gql<ListData>(LIST, { filter: { search: 'PLAIN.EXAMPLE' }, first: 100 });
-    expect(byHost.data!.dataSources.edges.map((edge) => edge.node.id)).toEqual([plain.dataSource.id]);
+
+    it.each<[string, Record<string, unknown>, (keyof typeof ids)[]]>([
+      ['search alone', {}, ['plain', 'standby', 'beating']],
+      ['databaseAttribute', { databaseAttribute: 'STANDBY' }, ['standby']],
+      ['heartbeatState', { heartbeatState: 'PENDING' }, ['beating']],
+      ['connectionStatus', { connectionStatus: 'PASSED' }, []],
+      ['region', { region: 'nowhere' }, []],
+    ])('by %s', async (_by, filter, expected) => {
+      expect(await found({ search: tag, ...filter })).toEqual(expected.map((name) => ids[name]).sort());
+    });
+
+    it('by search as a literal substring (% and _ are not wildcards)', async () => {
+      expect(await found({ search: '0%_S' })).toEqual([ids.beating]);
+    });
+
+    it('by search in the host, case-insensitively', async () => {
+      expect(await found({ search: 'PLAIN.EXAMPLE' })).toEqual([ids.plain]);
+    });
   });
 
-  it('rejects a page size outside 1..100 and a cursor it did not issue', async () => {
-    for (const first of [0, 101, -1]) {
-      const result = await h.gql(LIST, { first });
-      expect(result.errors?.[0]?.extensions).toMatchObject({
-        code: 'BAD_USER_INPUT',
-        fields: [{ field: 'first' }],
-      });
-    }
+  it.each([0, 101, -1])('rejects a page size of %d (outside 1..100)', async (first) => {
+    const result = await h.gql(LIST, { first });
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'first' }],
+    });
+  });
+
+  it('rejects a cursor it did not issue', async () => {
     const forged = await h.gql(LIST, { after: 'bm90LWEtY3Vyc29y' });
     expect(forged.errors?.[0]?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
@@ -450,8 +484,9 @@ describe('tests and testConnection', () => {
     expect(await count(h.pool, 'connection_tests WHERE data_source_id = $1', [dataSource.id])).toBe(1);
   });
 
-  it('records a draft test with the password sealed in its row, and validates the draft', async () => {
-    const DRAFT = `mutation($draft: ConnectionDraftInput) { testConnection(input: { draft: $draft }) { id status dataSourceId } }`;
+  const DRAFT = `mutation($draft: ConnectionDraftInput) { testConnection(input: { draft: $draft }) { id status dataSourceId } }`;
+
+  it('records a draft test with the password sealed in its row', async () => {
     const draft = { host: 'draft.example', username: 'u', password: CANARY_PASSWORD, databaseName: 'd' };
     const result = await h.gql<{ testConnection: { id: string; dataSourceId: null } }>(DRAFT, { draft });
     expect(result.data?.testConnection).toMatchObject({ status: 'QUEUED', dataSourceId: null });
@@ -460,12 +495,18 @@ describe('tests and testConnection', () => {
     ]);
     expect(row.draft).toMatchObject({ host: 'draft.example', port: 5432, sslMode: 'PREFER' });
     expect(JSON.stringify(row)).not.toContain(CANARY_PASSWORD);
+  });
 
-    const invalid = await h.gql(DRAFT, { draft: { ...draft, port: 0, host: 'a b' } });
+  it('validates a draft, naming its fields under draft.', async () => {
+    const draft = { host: 'a b', port: 0, username: 'u', password: CANARY_PASSWORD, databaseName: 'd' };
+    const invalid = await h.gql(DRAFT, { draft });
     expect(invalid.errors?.[0]?.extensions?.fields?.map((f) => f.field).sort()).toEqual([
       'draft.host',
       'draft.port',
     ]);
+  });
+
+  it('wants a data source or a draft', async () => {
     const neither = await h.gql(`mutation { testConnection(input: {}) { id } }`);
     expect(neither.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });

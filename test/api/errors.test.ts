@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from '../support/db.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { postGraphQL } from '../support/client.js';
+import { ADMIN_TOKEN, startHarness, type Harness } from '../support/harness.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 let h: Harness;
@@ -37,16 +38,11 @@ describe('an unexpected error', () => {
   });
 
   it('honours a client-sent X-Request-Id', async () => {
-    const response = await fetch(h.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer admin-token-0123456789abcdef`,
-        'x-request-id': 'req-42',
-      },
-      body: JSON.stringify({ query: '{ regions }' }),
+    const { headers } = await postGraphQL(h.url, '{ regions }', undefined, {
+      token: ADMIN_TOKEN,
+      headers: { 'x-request-id': 'req-42' },
     });
-    expect(response.headers.get('x-request-id')).toBe('req-42');
+    expect(headers.get('x-request-id')).toBe('req-42');
   });
 });
 

@@ -169,36 +169,69 @@ it('rejects a type the service does not support at the schema level', async () =
 });
 
 describe('regions', () => {
-  it('with one region configured: optional, defaults to it, and nothing else is accepted', async () => {
-    const one = await startHarness({ env: { REGIONS: 'cn-hangzhou' } });
-    try {
+  describe('with one region configured', () => {
+    let one: Harness;
+    beforeAll(async () => {
+      one = await startHarness({ env: { REGIONS: 'cn-hangzhou' } });
+    });
+    afterAll(async () => {
+      await one.stop();
+    });
+
+    it('defaults to it when none is given', async () => {
       const defaulted = await create(one, {});
       expect(defaulted.data?.createDataSource.dataSource.region).toBe('cn-hangzhou');
+    });
+
+    it('accepts it given', async () => {
       const explicit = await create(one, { region: 'cn-hangzhou' });
       expect(explicit.data?.createDataSource.dataSource.region).toBe('cn-hangzhou');
+    });
+
+    it('refuses any other', async () => {
       expect(await rejectedFields({ region: 'eu-west-1' }, one)).toEqual(['region']);
+    });
+
+    it('lists it in regions', async () => {
       expect((await one.gql('{ regions }')).data).toEqual({ regions: ['cn-hangzhou'] });
-    } finally {
-      await one.stop();
-    }
+    });
   });
 
-  it('with two regions configured: required and must be one of them', async () => {
-    const two = await startHarness({ env: { REGIONS: 'cn-hangzhou, eu-west-1' } });
-    try {
+  describe('with two regions configured', () => {
+    let two: Harness;
+    beforeAll(async () => {
+      two = await startHarness({ env: { REGIONS: 'cn-hangzhou, eu-west-1' } });
+    });
+    afterAll(async () => {
+      await two.stop();
+    });
+
+    it('requires one', async () => {
       expect(await rejectedFields({}, two)).toEqual(['region']);
+    });
+
+    it('refuses one not configured', async () => {
       expect(await rejectedFields({ region: 'us-east-1' }, two)).toEqual(['region']);
+    });
+
+    it('accepts one of them', async () => {
       const ok = await create(two, { region: 'eu-west-1' });
       expect(ok.data?.createDataSource.dataSource.region).toBe('eu-west-1');
+    });
+
+    it('lists both in regions, in order', async () => {
       expect((await two.gql('{ regions }')).data).toEqual({ regions: ['cn-hangzhou', 'eu-west-1'] });
-    } finally {
-      await two.stop();
-    }
+    });
   });
 
-  it('with no region configured: absent, and regions is empty', async () => {
-    const ok = await create(h, {});
-    expect(ok.data?.createDataSource.dataSource.region).toBeNull();
-    expect((await h.gql('{ regions }')).data).toEqual({ regions: [] });
+  describe('with no region configured', () => {
+    it('leaves it absent', async () => {
+      const ok = await create(h, {});
+      expect(ok.data?.createDataSource.dataSource.region).toBeNull();
+    });
+
+    it('lists no regions', async () => {
+      expect((await h.gql('{ regions }')).data).toEqual({ regions: [] });
+    });
   });
 });

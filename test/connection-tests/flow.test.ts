@@ -13,6 +13,7 @@ import { count } from '../support/db.js';
 import { CANARY_PASSWORD, REDIS_URL } from '../support/env.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { jobEvent } from '../support/jobs.js';
 import { spawnService } from '../support/service-process.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 
@@ -117,14 +118,22 @@ describe('a test followed live', () => {
         connectionStatus: 'PASSED',
         lastTest: { id: testId, status: 'PASSED' },
       });
-
-      // A subscriber that arrives after the end gets the final state at once, and the end.
-      const late = await followTest(api, testId);
-      expect(late.messages).toHaveLength(1);
-      expect(late.final).toEqual(final);
     } finally {
       await worker.stop();
     }
+  });
+
+  it('gives a subscriber who arrives after the end the final state at once, then completes', async () => {
+    const worker = await startWorker();
+    let final: TestData;
+    try {
+      final = await runDraft(api, draftFor(targets().closed));
+    } finally {
+      await worker.stop();
+    }
+    const late = await followTest(api, final.id);
+    expect(late.messages).toHaveLength(1);
+    expect(late.final).toEqual(final);
   });
 
   it('answers NOT_FOUND to a subscription of an unknown test', async () => {
@@ -211,38 +220,51 @@ describe('the seed flow: Test Connection, then OK', () => {
         await count(api.pool, 'connection_tests WHERE data_source_id = $1', [payload.dataSource.id]),
       ).toBe(1);
       expect(await jobs()).toBe(jobsBefore);
-
-      // The same test cannot verify a second data source.
-      const reuse = await api.gql<{
-        createDataSource: { dataSource: { connectionStatus: string }; test: { id: string } };
-      }>(CREATE_DATA_SOURCE, {
-        input: { ...draft, identifier: 'reused-draft', verifiedByTestId: tested.id },
-      });
-      expect(reuse.data?.createDataSource.test.id).not.toBe(tested.id);
     } finally {
       await worker.stop();
     }
   });
 
-  it('tests again when the password or a parameter differs from the draft test', async () => {
+  it('does not let one draft test verify a second data source', async () => {
     const worker = await startWorker();
     try {
       const draft = draftFor(targets().scram);
       const tested = await runDraft(api, draft);
-      for (const change of [{ password: `${CANARY_PASSWORD}-other` }, { schemaName: 'sales' }]) {
-        const created = await api.gql<{
-          createDataSource: { dataSource: { connectionStatus: string }; test: { id: string } };
-        }>(CREATE_DATA_SOURCE, {
-          input: {
-            ...draft,
-            ...change,
-            identifier: `changed-${Object.keys(change)[0]}`,
-            verifiedByTestId: tested.id,
-          },
-        });
-        expect(created.data?.createDataSource.test.id).not.toBe(tested.id);
-        expect(created.data?.createDataSource.dataSource.connectionStatus).toBe('TESTING');
-      }
+      const create = (identifier: string) =>
+        api.gql<{ createDataSource: { dataSource: { connectionStatus: string }; test: { id: string } } }>(
+          CREATE_DATA_SOURCE,
+          { input: { ...draft, identifier, verifiedByTestId: tested.id } },
+        );
+      const first = await create('verified-once');
+      expect(first.data?.createDataSource.test.id).toBe(tested.id);
+      const reuse = await create('reused-draft');
+      expect(reuse.data?.createDataSource.test.id).not.toBe(tested.id);
+      expect(reuse.data?.createDataSource.dataSource.connectionStatus).toBe('TESTING');
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it.each([
+    ['the password', { password: `${CANARY_PASSWORD}-other` }],
+    ['a parameter', { schemaName: 'sales' }],
+  ])('tests again when %s differs from the draft test', async (_what, change) => {
+    const worker = await startWorker();
+    try {
+      const draft = draftFor(targets().scram);
+      const tested = await runDraft(api, draft);
+      const created = await api.gql<{
+        createDataSource: { dataSource: { connectionStatus: string }; test: { id: string } };
+      }>(CREATE_DATA_SOURCE, {
+        input: {
+          ...draft,
+          ...change,
+          identifier: `changed-${Object.keys(change)[0]}`,
+          verifiedByTestId: tested.id,
+        },
+      });
+      expect(created.data?.createDataSource.test.id).not.toBe(tested.id);
+      expect(created.data?.createDataSource.dataSource.connectionStatus).toBe('TESTING');
     } finally {
       await worker.stop();
     }
@@ -259,7 +281,7 @@ describe('a worker killed during a test', () => {
       `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
       { id: testId },
     );
-    const doomed = spawnService('worker', {
+    const doomed = await spawnService('worker', {
       NODE_ENV: 'test',
       DATABASE_URL: api.config.databaseUrl,
       REDIS_URL: api.config.redisUrl,
@@ -343,10 +365,12 @@ describe('failures', () => {
     try {
       const test = await runDraft(api, draftFor(targets().closed));
       expect(test.errorCode).toBe('CONNECTION_REFUSED');
-      // The last message goes out just before BullMQ records the job's end.
-      const job = () => api.queue('connection-test').getJob(test.id);
-      await expect.poll(async () => (await job())?.getState()).toBe('completed');
-      expect((await job())?.attemptsMade).toBe(1); // this attempt and no other
+      // The last message goes out just before BullMQ records the job's end: wait for that event.
+      const job = await api.queue('connection-test').getJob(test.id);
+      await job?.waitUntilFinished(await api.queueEvents('connection-test'), 10_000);
+      const finished = await api.queue('connection-test').getJob(test.id);
+      expect(await finished?.getState()).toBe('completed');
+      expect(finished?.attemptsMade).toBe(1); // this attempt and no other
     } finally {
       await worker.stop();
     }
@@ -362,6 +386,7 @@ describe('failures', () => {
       `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
       { id: testId },
     );
+    const events = await api.queueEvents('connection-test');
     const worker = await startHarness({ sharedWith: api, role: 'worker', databasePort: store.port });
     try {
       for await (const message of live) {
@@ -371,11 +396,11 @@ describe('failures', () => {
         )
           break;
       }
+      // The attempt fails on the metadata store, and BullMQ holds the job back for its retry.
+      const delayed = jobEvent(events, 'delayed', testId, 15_000);
       await store.cut(); // the worker can no longer record the test...
       held.release(); // ...which now runs to its end
-      const job = await api.queue('connection-test').getJob(testId);
-      // The attempt failed on the metadata store, and BullMQ holds the job back for its retry.
-      await expect.poll(() => job?.getState(), { timeout: 15_000, interval: 20 }).toBe('delayed');
+      await delayed;
       await store.restore();
       const { final } = await followTest(api, testId);
       expect(final.status).toBe('PASSED');

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { installHeartbeatTable } from '../../src/heartbeat/sql.js';
 import { boundedQuery } from '../../src/postgresql/session.js';
 import {
@@ -10,9 +10,9 @@ import {
   targets,
 } from '../support/connection-tests.js';
 import { CREATE_DATA_SOURCE, dataSourceInput, UPDATE_DATA_SOURCE } from '../support/factories.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { nextValue, startHarness, type Harness } from '../support/harness.js';
 import { ROLES } from '../support/pg-targets.js';
-import { spawnService } from '../support/service-process.js';
+import { spawnService, type ServiceProcess } from '../support/service-process.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 
 // The heartbeat of PRODUCT.md §3 against the throwaway servers, at a 1 s interval. Each test writes
@@ -66,9 +66,8 @@ async function createBeating(harness: Harness, input: Record<string, unknown>) {
   /** The next heartbeat state this data source reaches that matches `state`. */
   const reaches = async (state: string): Promise<HeartbeatData> => {
     for (;;) {
-      const next = await events.next();
-      if (next.done) throw new Error('event stream ended');
-      const event = next.value.data?.dataSourceEvents;
+      const next = await nextValue(events, `heartbeat ${state} of ${id}`, 20_000);
+      const event = next.data?.dataSourceEvents;
       if (
         event?.dataSourceId === id &&
         event.kind === 'HEARTBEAT_CHANGED' &&
@@ -105,6 +104,7 @@ describe('install and beats', () => {
       { column_name: 'ts', data_type: 'timestamp with time zone', is_nullable: 'NO' },
     ]);
     const [first] = await onTarget<{ ts: Date }>(database, 'SELECT ts FROM drc.heartbeat WHERE id = 1');
+    // A beat is a row another process writes, and publishes no event (only state changes do).
     await expect
       .poll(
         async () =>
@@ -178,6 +178,7 @@ describe('install and beats', () => {
     });
     await source.reaches('ACTIVE');
     await source.stop();
+    // The lag is a column the beats update without an event (the state stays ACTIVE): read it again.
     await expect
       .poll(async () => (await heartbeatOf(h, source.id)).replicationLagSeconds, { timeout: 5_000 })
       .not.toBeNull();
@@ -192,36 +193,49 @@ describe('stopping', () => {
   const beats = async (database: string) =>
     (await onTarget<{ n: number }>(database, 'SELECT count(*)::int AS n FROM public.beats'))[0]?.n ?? 0;
 
-  it('stops at once when the heartbeat is turned off, when a re-test is needed, or on delete; the table stays', async () => {
-    // A control data source keeps beating: its beats are the clock that shows the others stopped.
-    const control = await freshDatabase({ logBeats: true });
-    await (await createBeating(h, { ...draftFor(targets().scram), databaseName: control })).reaches('ACTIVE');
+  // A control data source keeps beating: its beats are the clock that shows the others stopped.
+  let control: string;
+  beforeAll(async () => {
+    control = await freshDatabase({ logBeats: true });
+    const source = await createBeating(h, { ...draftFor(targets().scram), databaseName: control });
+    await source.reaches('ACTIVE');
+    await source.stop();
+  });
 
-    const mutations: [string, (id: string) => Promise<unknown>][] = [
-      ['turned off', (id) => h.gql(UPDATE_DATA_SOURCE, { id, input: { heartbeatEnabled: false } })],
-      // A change that needs a new test (one that will fail here, so the beats cannot resume after it).
-      ['re-test needed', (id) => h.gql(UPDATE_DATA_SOURCE, { id, input: { sslMode: 'REQUIRE' } })],
-      ['deleted', (id) => h.gql(`mutation($id: ID!) { deleteDataSource(id: $id) { id } }`, { id })],
-    ];
-    for (const [what, mutate] of mutations) {
-      const database = await freshDatabase({ logBeats: true });
-      const source = await createBeating(h, { ...draftFor(targets().scram), databaseName: database });
-      await source.reaches('ACTIVE');
-      await source.stop();
-      await mutate(source.id);
-      const after = await beats(database);
-      const clock = await beats(control);
-      await expect.poll(() => beats(control), { timeout: 10_000 }).toBeGreaterThanOrEqual(clock + 3);
-      expect({ what, beats: await beats(database) }).toEqual({ what, beats: after });
-      expect(await onTarget(database, "SELECT 1 FROM pg_tables WHERE schemaname = 'drc'")).toHaveLength(1);
-    }
+  it.each<[string, (id: string) => Promise<unknown>]>([
+    [
+      'the heartbeat is turned off',
+      (id) => h.gql(UPDATE_DATA_SOURCE, { id, input: { heartbeatEnabled: false } }),
+    ],
+    // A change that needs a new test (one that will fail here, so the beats cannot resume after it).
+    ['a re-test is needed', (id) => h.gql(UPDATE_DATA_SOURCE, { id, input: { sslMode: 'REQUIRE' } })],
+    [
+      'the data source is deleted',
+      (id) => h.gql(`mutation($id: ID!) { deleteDataSource(id: $id) { id } }`, { id }),
+    ],
+  ])('stops at once when %s; the table stays', async (_what, mutate) => {
+    const database = await freshDatabase({ logBeats: true });
+    const source = await createBeating(h, { ...draftFor(targets().scram), databaseName: database });
+    await source.reaches('ACTIVE');
+    await source.stop();
+    await mutate(source.id);
+    const after = await beats(database);
+    const clock = await beats(control);
+    // Beats are rows another process writes, and publish no event: wait until the control has beaten
+    // three more times, then nothing may have been added here.
+    await expect.poll(() => beats(control), { timeout: 10_000 }).toBeGreaterThanOrEqual(clock + 3);
+    expect(await beats(database)).toBe(after);
+    expect(await onTarget(database, "SELECT 1 FROM pg_tables WHERE schemaname = 'drc'")).toHaveLength(1);
   });
 });
 
 describe('many processes', () => {
-  it('gives each data source exactly one beat per interval with two worker processes', async () => {
-    const api = await startHarness({ role: 'api', env: INTERVAL });
-    const env = {
+  let api: Harness;
+  let env: Record<string, string>;
+  const workers: ServiceProcess[] = [];
+  beforeAll(async () => {
+    api = await startHarness({ role: 'api', env: INTERVAL });
+    env = {
       NODE_ENV: 'test',
       DATABASE_URL: api.config.databaseUrl,
       REDIS_URL: api.config.redisUrl,
@@ -229,62 +243,77 @@ describe('many processes', () => {
       SECRET_KEY: api.config.secretKey ?? '',
       ...INTERVAL,
     };
-    const workers = [spawnService('worker', env), spawnService('worker', env)];
-    try {
-      await Promise.all(workers.map((worker) => worker.waitForLine(/workers started/)));
-      const database = await freshDatabase({ logBeats: true });
-      const source = await createBeating(api, { ...draftFor(targets().scram), databaseName: database });
-      await source.reaches('ACTIVE');
-      await source.stop();
-      await expect
-        .poll(
-          async () =>
-            (await onTarget<{ n: number }>(database, 'SELECT count(*)::int AS n FROM public.beats'))[0]?.n,
-          {
-            timeout: 15_000,
-          },
-        )
-        .toBeGreaterThanOrEqual(8);
-      const rows = await onTarget<{ gap: number | null }>(
-        database,
-        'SELECT extract(epoch FROM ts - lag(ts) OVER (ORDER BY ts))::float8 AS gap FROM public.beats ORDER BY ts',
-      );
-      const gaps = rows.map((row) => row.gap).filter((gap): gap is number => gap !== null);
-      // Two writers would show as beats a fraction of an interval apart.
-      expect(Math.min(...gaps)).toBeGreaterThan(0.5);
+  });
+  afterEach(async () => {
+    await stopWorkers();
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
 
-      // Restart reconciliation: every process stops, Redis loses the beat scheduler, they start again.
-      for (const worker of workers) worker.child.kill('SIGTERM');
-      await Promise.all(workers.map((worker) => worker.exited));
-      await api.queue('heartbeat').removeJobScheduler(`beat-${source.id}`);
-      await api.queue('heartbeat').upsertJobScheduler(
-        'beat-0e9c7e55-0000-4000-8000-000000000000',
-        { every: 1000 },
-        {
-          name: 'heartbeat-beat',
-          data: { dataSourceId: '0e9c7e55-0000-4000-8000-000000000000' },
-        },
-      );
-      const before =
-        (await onTarget<{ n: number }>(database, 'SELECT count(*)::int AS n FROM public.beats'))[0]?.n ?? 0;
-      workers.splice(0, 2, spawnService('worker', env), spawnService('worker', env));
-      await Promise.all(workers.map((worker) => worker.waitForLine(/workers started/)));
-      await expect
-        .poll(
-          async () =>
-            (await onTarget<{ n: number }>(database, 'SELECT count(*)::int AS n FROM public.beats'))[0]?.n,
-          {
-            timeout: 10_000,
-          },
-        )
-        .toBeGreaterThan(before + 1);
-      const schedulers = (await api.queue('heartbeat').getJobSchedulers(0, -1)).map((s) => s.key);
-      expect(schedulers).toEqual([`beat-${source.id}`]);
-    } finally {
-      for (const worker of workers) worker.child.kill('SIGTERM');
-      await Promise.all(workers.map((worker) => worker.exited));
-      await api.stop();
-    }
+  /** Two worker processes, each with its own ops port, both ready (/readyz answers 200). */
+  async function startWorkers() {
+    const started = await Promise.all([spawnService('worker', env), spawnService('worker', env)]);
+    workers.push(...started);
+    await Promise.all(started.map((worker) => worker.ready()));
+  }
+  async function stopWorkers() {
+    const stopping = workers.splice(0);
+    for (const worker of stopping) worker.child.kill('SIGTERM');
+    await Promise.all(stopping.map((worker) => worker.exited));
+  }
+  /** Beats logged in `database`: rows another process writes, with no event to await. */
+  const beats = async (database: string) =>
+    (await onTarget<{ n: number }>(database, 'SELECT count(*)::int AS n FROM public.beats'))[0]?.n ?? 0;
+
+  async function beatingSource() {
+    const database = await freshDatabase({ logBeats: true });
+    const source = await createBeating(api, { ...draftFor(targets().scram), databaseName: database });
+    await source.reaches('ACTIVE');
+    await source.stop();
+    return { id: source.id, database };
+  }
+
+  it('gives each data source exactly one beat per interval with two worker processes', async () => {
+    await startWorkers();
+    // Both take heartbeat jobs: BullMQ's count of their registered clients (state; no event tells it).
+    await expect.poll(() => api.queue('heartbeat').getWorkersCount(), { timeout: 10_000 }).toBe(2);
+    const { database } = await beatingSource();
+    await expect.poll(() => beats(database), { timeout: 15_000 }).toBeGreaterThanOrEqual(8);
+    const rows = await onTarget<{ gap: number | null }>(
+      database,
+      'SELECT extract(epoch FROM ts - lag(ts) OVER (ORDER BY ts))::float8 AS gap FROM public.beats ORDER BY ts',
+    );
+    const gaps = rows.map((row) => row.gap).filter((gap): gap is number => gap !== null);
+    // Two writers would show as beats a fraction of an interval apart.
+    expect(Math.min(...gaps)).toBeGreaterThan(0.5);
+  });
+
+  it('repairs the beat schedulers when the workers restart after Redis lost them', async () => {
+    await startWorkers();
+    const { id, database } = await beatingSource();
+
+    // Every process stops; Redis loses the data source's beat scheduler and has one of no data source.
+    await stopWorkers();
+    await api.queue('heartbeat').removeJobScheduler(`beat-${id}`);
+    await api.queue('heartbeat').upsertJobScheduler(
+      'beat-0e9c7e55-0000-4000-8000-000000000000',
+      { every: 1000 },
+      {
+        name: 'heartbeat-beat',
+        data: { dataSourceId: '0e9c7e55-0000-4000-8000-000000000000' },
+      },
+    );
+    const before = await beats(database);
+    await startWorkers();
+    await expect.poll(() => beats(database), { timeout: 10_000 }).toBeGreaterThan(before + 1);
+    const schedulers = (await api.queue('heartbeat').getJobSchedulers(0, -1)).map((s) => s.key);
+    // One scheduler per beating data source (the earlier test's included), none for the unknown one.
+    const beating = await api.pool.query<{ id: string }>(
+      "SELECT id FROM data_sources WHERE heartbeat_state IN ('ACTIVE', 'DEGRADED')",
+    );
+    expect(schedulers.sort()).toEqual(beating.rows.map((row) => `beat-${row.id}`).sort());
+    expect(schedulers).toContain(`beat-${id}`);
   });
 });
 
@@ -293,5 +322,6 @@ it('closes its sessions to the targets when the workers stop', async () => {
   expect(await sessionsOnTargets(h)).toBeGreaterThan(0); // the control data source above still beats
   stopped = true;
   await h.stop();
+  // The server sees a session end a moment after our socket closes, and tells nobody: ask it.
   await expect.poll(() => sessionsOnTargets(h), { timeout: 5_000 }).toBe(0);
 });

@@ -1,23 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { createClient, type Client } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createGraphQLClient, nextValue, type GraphQLClient, type Subscription } from '../support/client.js';
 import { draftFor, targets, TEST_FIELDS, type TestData } from '../support/connection-tests.js';
 import { CANARY_PASSWORD, PG_URL, REDIS_URL } from '../support/env.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
-import { cloneTemplate, dropTestDatabase, nextValue } from '../support/harness.js';
+import { cloneTemplate, dropTestDatabase } from '../support/harness.js';
 import { assertNoCanaryIn, spawnService, type ServiceProcess } from '../support/service-process.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
-// Scale-out as operators run it: two api and two worker processes, real child processes, one
+// Scale-out as operators run it: two api processes and worker processes, real child processes, one
 // metadata store and one Redis.
 
 const TOKEN = 'multiprocess-admin-token';
 const database = `dss_multi_${randomBytes(4).toString('hex')}`;
 const env = {
   NODE_ENV: 'development',
-  HOST: '127.0.0.1',
-  PORT: '0',
   DATABASE_URL: `${PG_URL}/${database}`,
   REDIS_URL,
   REDIS_PREFIX: `test-${database}`,
@@ -30,99 +29,106 @@ const env = {
 };
 
 const processes: ServiceProcess[] = [];
-const clients: Client[] = [];
+/** The worker processes of the running test; every test starts its own and stops them after. */
+let workers: ServiceProcess[] = [];
+let apiA: GraphQLClient;
+let apiB: GraphQLClient;
 let held: TcpProxy;
+let redis: Redis;
+let queue: Queue;
 
-function start(role: 'api' | 'worker'): ServiceProcess {
-  const service = spawnService(role, env);
+async function start(role: 'api' | 'worker'): Promise<ServiceProcess> {
+  const service = await spawnService(role, env);
   processes.push(service);
+  await service.ready();
   return service;
 }
 
-async function startApi(): Promise<string> {
-  const service = start('api');
-  return (JSON.parse(await service.waitForLine(/GraphQL API listening/)) as { url: string }).url;
-}
-
+/** A worker process, once its BullMQ workers are registered with Redis (state, not its log). */
 async function startWorker(): Promise<ServiceProcess> {
-  const service = start('worker');
-  await service.waitForLine(/workers started/);
-  return service;
+  const worker = await start('worker');
+  workers.push(worker);
+  const expected = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null).length;
+  // No event tells another process's worker connected: BullMQ's own count of named clients does.
+  await expect.poll(() => queue.getWorkersCount(), { timeout: 10_000 }).toBe(expected);
+  return worker;
 }
 
-async function call<T>(url: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (!body.data) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-function subscribe<T>(url: string, query: string, variables?: Record<string, unknown>) {
-  const client = createClient({
-    url: url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${TOKEN}` },
-    retryAttempts: 0,
-  });
-  clients.push(client);
-  return client.iterate<T>({ query, variables });
-}
-
-/** Follows a test on one api process until it reaches `until` (or its end). */
-async function follow(url: string, testId: string, until: (test: TestData) => boolean): Promise<TestData> {
-  const updates = subscribe<{ connectionTestUpdated: TestData }>(
-    url,
+/**
+ * Follows a test on one api process. Resolves once that process has the Redis subscription in place,
+ * so that no change of the test (by any worker started afterwards) can be missed. The subscription
+ * is another process's, so there is no event to await: its channel appearing in Redis is the state.
+ */
+async function follow(api: GraphQLClient, testId: string) {
+  const updates: Subscription<{ connectionTestUpdated: TestData }> = api.subscribe(
     `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
     { id: testId },
   );
-  let last: TestData | undefined;
-  for (;;) {
-    const next = await nextValue(updates, `test ${testId}`, 30_000).catch((error: unknown) => {
-      if (last && (last.status === 'PASSED' || last.status === 'FAILED')) return undefined;
-      throw error;
-    });
-    if (!next?.data) break;
-    last = next.data.connectionTestUpdated;
-    if (until(last)) break;
-  }
-  await updates.return?.();
-  if (!last) throw new Error('no state');
-  return last;
+  const first = nextValue(updates, `the first state of test ${testId}`, 10_000);
+  await expect
+    .poll(async () => (await redis.pubsub('CHANNELS', `${env.REDIS_PREFIX}:events:*:${testId}`)).length, {
+      timeout: 10_000,
+    })
+    .toBe(1);
+  let last = (await first).data?.connectionTestUpdated;
+  /** The next state matching `until`, or the last one when the test ends first. */
+  const reaches = async (until: (test: TestData) => boolean): Promise<TestData> => {
+    while (!last || !until(last)) {
+      if (last && finished(last)) return last;
+      const next = await nextValue(updates, `test ${testId}`, 30_000);
+      if (next.errors) throw new Error(JSON.stringify(next.errors));
+      last = next.data?.connectionTestUpdated;
+    }
+    return last;
+  };
+  return { reaches };
 }
 
 const authenticating = (test: TestData) =>
   test.checks.some((c) => c.name === 'AUTHENTICATE' && c.status === 'RUNNING');
 const finished = (test: TestData) => test.status === 'PASSED' || test.status === 'FAILED';
 
+/** Kills a worker process at once (as a crash would) and waits for it to be gone. */
+async function crash(worker: ServiceProcess) {
+  worker.child.kill('SIGKILL');
+  await worker.exited;
+}
+
 beforeAll(async () => {
   await cloneTemplate(database);
   held = await startTcpProxy(targets().scram.port);
+  redis = new Redis(REDIS_URL);
+  queue = new Queue('connection-test', { connection: redis, prefix: env.REDIS_PREFIX });
+  const [a, b] = await Promise.all([start('api'), start('api')]);
+  apiA = createGraphQLClient(a.url, { token: TOKEN });
+  apiB = createGraphQLClient(b.url, { token: TOKEN });
+});
+afterEach(async () => {
+  await Promise.all(workers.map(crash));
+  workers = [];
+  held.release();
 });
 afterAll(async () => {
-  for (const client of clients) await client.dispose(); // dispose() is void or a promise
+  await Promise.all([apiA.close(), apiB.close()]);
   for (const service of processes) service.child.kill('SIGKILL');
   await Promise.all(processes.map((service) => service.exited));
+  await queue.close();
+  redis.disconnect();
   await held.close();
   await dropTestDatabase(database, env.REDIS_PREFIX);
   assertNoCanaryIn(processes.flatMap((service) => service.lines));
 });
 
-describe('two api and two worker processes', () => {
-  it('show a test created through api B to a subscriber of api A, and lose nothing when a worker is killed', async () => {
-    const [apiA, apiB] = await Promise.all([startApi(), startApi()]);
-    const doomed = await startWorker();
-
-    // The subscription on A is live once A relays an event of B's: until then, poke with throwaway creates.
-    const events = subscribe<{
+describe('two api processes', () => {
+  it('show a data source created through api B to a subscriber of api A', async () => {
+    const events = apiA.subscribe<{
       dataSourceEvents: { kind: string; dataSource: { identifier: string } | null };
-    }>(apiA, 'subscription { dataSourceEvents { kind dataSource { identifier } } }');
+    }>('subscription { dataSourceEvents { kind dataSource { identifier } } }');
+    // The subscription on A is live once A relays an event of B's: until then, poke with throwaway
+    // creates, each awaited as an event (a relayed one ends the loop).
     let live = false;
     for (let attempt = 0; attempt < 20 && !live; attempt += 1) {
-      await call(apiB, CREATE_DATA_SOURCE, {
+      await apiB.data(CREATE_DATA_SOURCE, {
         input: dataSourceInput({ identifier: `ping-${attempt}`, host: 'ping.invalid' }),
       });
       const event = await nextValue(events, 'a ping', 1_000).catch(() => undefined);
@@ -130,18 +136,9 @@ describe('two api and two worker processes', () => {
     }
     expect(live).toBe(true);
 
-    held.hold();
-    const created = await call<{ createDataSource: { dataSource: { id: string }; test: { id: string } } }>(
-      apiB,
-      CREATE_DATA_SOURCE,
-      {
-        input: dataSourceInput({
-          ...draftFor({ host: '127.0.0.1', port: held.port }),
-          identifier: 'across-processes',
-          password: 'app_full-pw',
-        }),
-      },
-    );
+    await apiB.data(CREATE_DATA_SOURCE, {
+      input: dataSourceInput({ identifier: 'across-processes', host: 'db.invalid' }),
+    });
     const seen: string[] = [];
     for (;;) {
       const event = await nextValue(events, 'the CREATED event of across-processes', 10_000);
@@ -150,38 +147,42 @@ describe('two api and two worker processes', () => {
       if (identifier === 'across-processes') break;
     }
     expect(seen.at(-1)).toBe('CREATED:across-processes');
+  });
+});
+
+describe('worker processes', () => {
+  it('lose no test when the one running it is killed: another finishes it, seen through the other api', async () => {
+    held.hold();
+    const created = await apiB.data<{ createDataSource: { test: { id: string } } }>(CREATE_DATA_SOURCE, {
+      input: dataSourceInput({
+        ...draftFor({ host: '127.0.0.1', port: held.port }),
+        identifier: 'worker-killed',
+        password: 'app_full-pw',
+      }),
+    });
+    const test = await follow(apiA, created.createDataSource.test.id);
 
     // The only worker takes the test and is killed while the target holds it.
-    const testId = created.createDataSource.test.id;
-    await follow(apiA, testId, authenticating);
-    doomed.child.kill('SIGKILL');
-    await doomed.exited;
+    const doomed = await startWorker();
+    await test.reaches(authenticating);
+    await crash(doomed);
     await startWorker();
     await startWorker();
     held.release();
-    const final = await follow(apiA, testId, finished);
+    const final = await test.reaches(finished);
     expect(final.status).toBe('PASSED');
     expect(final.checks.filter((c) => c.status === 'PASSED').map((c) => c.name)).toContain('AUTHENTICATE');
   });
 
-  it('lets a worker stopped by SIGTERM mid-test exit 0 by its deadline; another finishes the test', async () => {
-    const [api] = await Promise.all([startApi()]);
-    const stopping = await startWorker();
-    // Every other worker of this suite stops, so that the test goes to `stopping`.
-    const others = processes.filter(
-      (service) => service !== stopping && service.lines.some((l) => l.includes('workers started')),
-    );
-    for (const other of others) other.child.kill('SIGTERM');
-    await Promise.all(others.map((other) => other.exited));
-
+  it('let one stopped by SIGTERM mid-test exit 0 by its deadline; another finishes the test and counts it', async () => {
     held.hold();
-    const started = await call<{ testConnection: { id: string } }>(
-      api,
+    const started = await apiA.data<{ testConnection: { id: string } }>(
       `mutation($draft: ConnectionDraftInput!) { testConnection(input: { draft: $draft }) { id } }`,
       { draft: { ...draftFor({ host: '127.0.0.1', port: held.port }), password: 'app_full-pw' } },
     );
-    const testId = started.testConnection.id;
-    await follow(api, testId, authenticating);
+    const test = await follow(apiA, started.testConnection.id);
+    const stopping = await startWorker();
+    await test.reaches(authenticating);
 
     const signalled = Date.now();
     stopping.child.kill('SIGTERM');
@@ -193,13 +194,10 @@ describe('two api and two worker processes', () => {
 
     const rescuer = await startWorker();
     held.release();
-    expect((await follow(api, testId, finished)).status).toBe('PASSED');
+    expect((await test.reaches(finished)).status).toBe('PASSED');
 
     // A worker process serves /metrics too, and its counters saw the test.
-    const metricsUrl = (
-      JSON.parse(await rescuer.waitForLine(/metrics and health endpoints listening/)) as { url: string }
-    ).url;
-    const metrics = await (await fetch(metricsUrl)).text();
+    const metrics = await (await fetch(`${rescuer.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^dss_connection_tests_total\{status="PASSED",error_code="none"\} [1-9]/m);
     expect(metrics).not.toContain(CANARY_PASSWORD);
   });

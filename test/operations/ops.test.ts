@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draftFor, freshDatabase, runDraft, targets } from '../support/connection-tests.js';
 import { count } from '../support/db.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
-import { ADMIN_TOKEN, startHarness, VIEWER_TOKEN, type Harness } from '../support/harness.js';
+import { ADMIN_TOKEN, nextValue, startHarness, VIEWER_TOKEN, type Harness } from '../support/harness.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 
 // What operators use: metrics, Bull Board, the queue controls, and the behaviour while Redis is down.
@@ -56,7 +56,8 @@ describe('/metrics', () => {
     const before = await scrape();
     await runDraft(h, draftFor(targets().closed));
     await runDraft(h, draftFor(targets().closed));
-    // The job's end is recorded a moment after the test's last message: wait for it, not for a time.
+    // The job's end is recorded a moment after the test's last message, by the worker's own
+    // 'completed' handler, which nothing outside the process can await: read the counter until it moves.
     const jobsDone =
       'dss_job_duration_seconds_count{queue="connection-test",job="connection-test",outcome="completed"}';
     await expect
@@ -80,6 +81,9 @@ describe('/metrics', () => {
 
   it('reports the heartbeat age of each beating data source, labelled by id only', async () => {
     const database = await freshDatabase();
+    const events = await h.subscribe<{
+      dataSourceEvents: { kind: string; dataSourceId: string; dataSource: { heartbeat: { state: string } } };
+    }>('subscription { dataSourceEvents { kind dataSourceId dataSource { heartbeat { state } } } }');
     const created = await h.gql<{ createDataSource: { dataSource: { id: string } } }>(CREATE_DATA_SOURCE, {
       input: dataSourceInput({
         ...draftFor(targets().scram),
@@ -88,27 +92,35 @@ describe('/metrics', () => {
       }),
     });
     const id = created.data!.createDataSource.dataSource.id;
-    await expect
-      .poll(
-        async () =>
-          // The whole label set: identifiers are user input and never become labels.
-          [...(await scrape()).keys()].includes(`dss_heartbeat_age_seconds{data_source_id="${id}"}`),
-        {
-          timeout: 10_000,
-        },
-      )
-      .toBe(true);
+    // ACTIVE is published once the first beat is stored, which is what the gauge reads.
+    for (;;) {
+      const event = (await nextValue(events, `the heartbeat of ${id} ACTIVE`, 15_000)).data?.dataSourceEvents;
+      if (event?.dataSourceId === id && event.dataSource.heartbeat.state === 'ACTIVE') break;
+    }
+    await events.return?.();
+    const labels = [...(await scrape()).keys()].filter((key) => key.startsWith('dss_heartbeat_age_seconds'));
+    // The whole label set: identifiers are user input and never become labels.
+    expect(labels).toContain(`dss_heartbeat_age_seconds{data_source_id="${id}"}`);
     await h.gql(`mutation($id: ID!) { deleteDataSource(id: $id) { id } }`, { id });
   });
 });
 
 describe('Bull Board', () => {
-  it('answers 401 without an admin token, 403 to a viewer and 200 to an admin', async () => {
-    const get = (token?: string) =>
-      fetch(`${base()}/admin/queues`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    expect((await get()).status).toBe(401);
-    expect((await get('not-a-token-at-all-000000')).status).toBe(401);
+  const get = (token?: string) =>
+    fetch(`${base()}/admin/queues`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it.each([
+    ['no token', undefined],
+    ['an unknown token', 'not-a-token-at-all-000000'],
+  ])('answers 401 to %s', async (_case, token) => {
+    expect((await get(token)).status).toBe(401);
+  });
+
+  it('answers 403 to a viewer', async () => {
     expect((await get(VIEWER_TOKEN)).status).toBe(403);
+  });
+
+  it('shows an admin every queue', async () => {
     const admin = await get(ADMIN_TOKEN);
     expect(admin.status).toBe(200);
     expect(await admin.text()).toContain('<html');
@@ -144,19 +156,19 @@ describe('queue controls (admin only)', () => {
       `mutation { resumeQueue(queue: "connection-test") { paused } }`,
     );
     expect(resumed.data?.resumeQueue.paused).toBe(false);
-    await expect
-      .poll(() => h.queue('connection-test').getJobState(id), { timeout: 10_000 })
-      .toBe('completed');
+    const job = await h.queue('connection-test').getJob(id);
+    await job?.waitUntilFinished(await h.queueEvents('connection-test'), 10_000);
+    expect(await h.queue('connection-test').getJobState(id)).toBe('completed');
   });
 
   it('lists failed jobs with their reasons and retries them', async () => {
     // A job the catalog refuses: it fails at once, unrecoverably.
-    await h
+    const job = await h
       .queue('connection-test')
       .add('connection-test', { testId: 'not-a-test-id' }, { jobId: 'broken-job' });
-    await expect
-      .poll(() => h.queue('connection-test').getJobState('broken-job'), { timeout: 10_000 })
-      .toBe('failed');
+    await expect(job.waitUntilFinished(await h.queueEvents('connection-test'), 10_000)).rejects.toThrow(
+      'invalid payload for connection-test',
+    );
     const failed = await h.gql<{ failedJobs: { id: string; name: string; reason: string; data: string }[] }>(
       `{ failedJobs(queue: "connection-test") { id name reason attemptsMade failedAt data } }`,
     );
@@ -171,13 +183,18 @@ describe('queue controls (admin only)', () => {
       `mutation { retryFailedJobs(queue: "connection-test") }`,
     );
     expect(retried.data?.retryFailedJobs).toBeGreaterThanOrEqual(1);
+  });
 
+  it('refuses the queue controls to a viewer', async () => {
     const viewer = await h.gql(
       `{ failedJobs(queue: "connection-test") { id } }`,
       {},
       { token: VIEWER_TOKEN },
     );
     expect(viewer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('names an unknown queue as a bad input', async () => {
     const unknown = await h.gql(`mutation { pauseQueue(queue: "nope") { name } }`);
     expect(unknown.errors?.[0]?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
@@ -202,6 +219,7 @@ describe('Redis down', () => {
       expect(await count(cut.pool, 'connection_tests')).toBe(0);
 
       await redis.restore();
+      // The service reconnects by itself; from outside, its readiness answer is the only sign.
       await expect
         .poll(async () => (await fetch(cut.url.replace('/graphql', '/readyz'))).status, { timeout: 10_000 })
         .toBe(200);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postGraphQL } from '../support/client.js';
 import { count } from '../support/db.js';
 import { CREATE_DATA_SOURCE, dataSourceInput, UPDATE_DATA_SOURCE } from '../support/factories.js';
 import { startHarness, VIEWER_TOKEN, type Harness } from '../support/harness.js';
@@ -71,16 +72,10 @@ async function audit(filter: Record<string, unknown> = {}, first = 50, after?: s
 
 /** A mutation sent with its own request id, so that the trail can be matched to it. */
 async function mutate(token: string, requestId: string, query: string, variables: Record<string, unknown>) {
-  const response = await fetch(h.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${token}`,
-      'x-request-id': requestId,
-    },
-    body: JSON.stringify({ query, variables }),
+  const { body } = await postGraphQL(h.url, query, variables, {
+    token,
+    headers: { 'x-request-id': requestId },
   });
-  const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data!;
 }

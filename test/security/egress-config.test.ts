@@ -9,8 +9,6 @@ import { spawnService } from '../support/service-process.js';
 function environment(overrides: Record<string, string>) {
   return {
     NODE_ENV: 'development',
-    HOST: '127.0.0.1',
-    PORT: '0',
     // Never created: the process must stop before it connects anywhere.
     DATABASE_URL: `${PG_URL}/dss_never_${randomBytes(4).toString('hex')}`,
     REDIS_URL,
@@ -27,7 +25,7 @@ describe.each([
   ['TARGET_DENY_CIDRS', '300.1.2.3/8'],
 ])('%s=%s', (variable, value) => {
   it('exits 1 with exactly one line naming the variable, and no stack trace', async () => {
-    const service = spawnService('all', environment({ [variable]: value }));
+    const service = await spawnService('all', environment({ [variable]: value }));
     const stderr: string[] = [];
     service.child.stderr?.on('data', (chunk: string) => stderr.push(chunk));
     expect(await service.exited).toEqual({ code: 1, signal: null });

@@ -16,19 +16,17 @@ const TOKEN = 'body-test-admin-token-0123';
 
 describe('a request body Express refuses', () => {
   it('gets a JSON answer and one log line, with no stack trace and nothing of the body', async () => {
-    const service = spawnService('api', {
+    const service = await spawnService('api', {
       NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: '0',
       DATABASE_URL: `${PG_URL}/${name}`,
       REDIS_URL,
       REDIS_PREFIX: `test-proc-${name}`,
       SECRET_KEY: randomBytes(32).toString('base64'),
       API_TOKENS: `admin:${TOKEN}`,
     });
-    const url = (JSON.parse(await service.waitForLine(/GraphQL API listening/)) as { url: string }).url;
+    await service.ready();
     const post = (body: string) =>
-      fetch(url, {
+      fetch(service.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
         body,

@@ -1,6 +1,7 @@
 import { getIntrospectionQuery, type GraphQLFormattedError } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postGraphQL } from '../support/client.js';
 import { DATA_SOURCE_FIELDS } from '../support/factories.js';
 import { startHarness, VIEWER_TOKEN, type Harness } from '../support/harness.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
@@ -29,12 +30,8 @@ async function overHttp(
   variables?: Record<string, unknown>,
   token?: string,
 ): Promise<Outcome> {
-  const response = await fetch(h.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? VIEWER_TOKEN}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, body: (await response.json()) as Outcome['body'] };
+  const { status, text } = await postGraphQL(h.url, query, variables, { token: token ?? VIEWER_TOKEN });
+  return { status, body: JSON.parse(text) as Outcome['body'] };
 }
 
 /** One operation over graphql-ws: its result, or the errors of an `error` message. */

@@ -1,6 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postGraphQL } from '../support/client.js';
 import { ADMIN_TOKEN, startHarness, type Harness } from '../support/harness.js';
 
 // In production (NODE_ENV=production) the schema is not for browsing: no "Did you mean …"
@@ -21,12 +22,8 @@ afterAll(async () => {
 type Errors = GraphQLFormattedError[] | undefined;
 
 async function overHttp(h: Harness, query: string, variables?: Record<string, unknown>): Promise<Errors> {
-  const response = await fetch(h.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return ((await response.json()) as { errors?: GraphQLFormattedError[] }).errors;
+  const { text } = await postGraphQL(h.url, query, variables, { token: ADMIN_TOKEN });
+  return (JSON.parse(text) as { errors?: GraphQLFormattedError[] }).errors;
 }
 
 function overWebSocket(client: Client, query: string, variables?: Record<string, unknown>): Promise<Errors> {

@@ -167,7 +167,8 @@ describe('rotateSecrets', () => {
         [changed.ciphertext, changed.keyId, id],
       );
       const rotation = rotateSecrets({ pool: h.pool, secrets: rotating });
-      // The rotation has read the old ciphertext and now waits for the row: let the change commit.
+      // The rotation has read the old ciphertext and now waits for the row: let the change commit. A
+      // lock wait in another session has no event; pg_stat_activity is where it shows.
       await expect
         .poll(
           async () =>

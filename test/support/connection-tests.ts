@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { expect, inject } from 'vitest';
+import { inject, vi } from 'vitest';
 import type { CheckRecord, ServerInfoRecord } from '../../src/schema/index.js';
 import type { Harness } from './harness.js';
 import { ROLES, type PgTarget } from './pg-targets.js';
@@ -154,22 +154,20 @@ export async function freshDatabase(options: { logBeats?: boolean } = {}): Promi
     );
   }
   // Replication brings it to the standby a moment later; tests of PRIMARY_STANDBY need it there.
-  await expect
-    .poll(
-      async () =>
-        (
-          await onTarget(
-            standbyProbe,
-            'SELECT 1 FROM pg_database WHERE datname = $1',
-            [name],
-            targets().standby,
-          )
-        ).length,
-      {
-        timeout: 10_000,
-      },
-    )
-    .toBe(1);
+  // A standby's replay has no event a client can await: ask until it is there (vi.waitFor, which
+  // unlike expect.poll also works in hooks).
+  await vi.waitFor(
+    async () => {
+      const found = await onTarget(
+        standbyProbe,
+        'SELECT 1 FROM pg_database WHERE datname = $1',
+        [name],
+        targets().standby,
+      );
+      if (found.length !== 1) throw new Error(`database ${name} has not reached the standby`);
+    },
+    { timeout: 10_000, interval: 50 },
+  );
   return name;
 }
 

@@ -1,25 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { Queue } from 'bullmq';
-import { createClient, type Client } from 'graphql-ws';
+import { Queue, QueueEvents } from 'bullmq';
+import type { Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { inject } from 'vitest';
-import WebSocket from 'ws';
 import { startApp, type App, type ProcessRole } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { QueueName } from '../../src/jobs/catalog.js';
+import { createGraphQLClient, type GraphQLResponse, type Subscription } from './client.js';
 import { CANARY_PASSWORD, databaseUrl, REDIS_URL } from './env.js';
 
-export interface GraphQLResponse<T = Record<string, unknown>> {
-  data?: T | null;
-  errors?: {
-    message: string;
-    path?: string[];
-    extensions?: { code?: string; fields?: { field: string; message: string }[]; requestId?: string };
-  }[];
-}
+export { nextValue, type GraphQLResponse } from './client.js';
 
 export interface Harness {
   config: Config;
@@ -41,6 +34,11 @@ export interface Harness {
   /** A BullMQ queue under this instance's prefix, to look at its jobs. */
   queue(name: QueueName): Queue;
   /**
+   * The events of a queue under this instance's prefix (one listener for the harness's life). It reads
+   * the queue's event stream from its start, so that no event is missed however late a test listens.
+   */
+  queueEvents(name: QueueName): Promise<QueueEvents>;
+  /**
    * Subscribes over graphql-ws and resolves once this instance has the subscription in place, so that
    * nothing published afterwards (by any instance) can be missed.
    */
@@ -48,7 +46,7 @@ export interface Harness {
     query: string,
     variables?: Record<string, unknown>,
     options?: { token?: string | null },
-  ): Promise<AsyncIterableIterator<{ data?: T | null; errors?: unknown }>>;
+  ): Promise<Subscription<T>>;
   stop(): Promise<void>;
 }
 
@@ -121,21 +119,14 @@ export async function startHarness(
   // pool.end() does not wait for the server to see the connections go; DROP DATABASE … FORCE may
   // then terminate one (57P01), which is expected here.
   pool.on('error', () => undefined);
-  const clients: Client[] = [];
   const queues = new Map<QueueName, Queue>();
-  const defaultToken = options.token === undefined ? ADMIN_TOKEN : options.token;
-  const wsClient = (clientOptions?: { token?: string | null }) => {
-    const token = clientOptions?.token === undefined ? defaultToken : clientOptions.token;
-    const client = createClient({
-      url: wsUrl,
-      webSocketImpl: WebSocket,
-      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-      retryAttempts: 0,
-      on: { message: (message) => void transcript.push(JSON.stringify(message)) },
-    });
-    clients.push(client);
-    return client;
-  };
+  const queueEvents = new Map<QueueName, QueueEvents>();
+  const { hostname: redisHost, port: redisPort } = new URL(REDIS_URL);
+  const redisConnection = { host: redisHost, port: Number(redisPort) };
+  const client = createGraphQLClient(url, {
+    token: options.token === undefined ? ADMIN_TOKEN : options.token,
+    onText: (text) => void transcript.push(text),
+  });
 
   return {
     config,
@@ -145,42 +136,39 @@ export async function startHarness(
     databaseName,
     pool,
     logs,
-    async gql(query, variables, requestOptions) {
-      const token = requestOptions?.token === undefined ? defaultToken : requestOptions.token;
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-      const text = await response.text();
-      transcript.push(text);
-      return JSON.parse(text) as never;
-    },
-    wsClient,
+    gql: (query, variables, requestOptions) => client.request(query, variables, requestOptions),
+    wsClient: (clientOptions) => client.ws(clientOptions),
     queue(name) {
       let queue = queues.get(name);
       if (!queue) {
-        const { hostname, port } = new URL(REDIS_URL);
-        queue = new Queue(name, {
-          connection: { host: hostname, port: Number(port) },
-          prefix: config.redisPrefix,
-        });
+        queue = new Queue(name, { connection: redisConnection, prefix: config.redisPrefix });
         queues.set(name, queue);
       }
       return queue;
     },
+    async queueEvents(name) {
+      let events = queueEvents.get(name);
+      if (!events) {
+        events = new QueueEvents(name, {
+          connection: redisConnection,
+          prefix: config.redisPrefix,
+          lastEventId: '0-0',
+        });
+        queueEvents.set(name, events);
+      }
+      await events.waitUntilReady();
+      return events;
+    },
     async subscribe(query, variables, subscribeOptions) {
       const target = app.events.started + 1;
-      const iterator = wsClient(subscribeOptions).iterate({ query, variables });
+      const iterator = client.subscribe(query, variables, subscribeOptions);
       await app.events.waitForStarted(target);
       return iterator as never;
     },
     async stop() {
-      for (const client of clients) await client.dispose(); // dispose() is void or a promise
+      await client.close();
       await app.stop();
+      for (const events of queueEvents.values()) await events.close();
       for (const queue of queues.values()) await queue.close();
       await pool.end();
       if (ownsDatabase) await dropTestDatabase(databaseName, config.redisPrefix);
@@ -219,20 +207,5 @@ async function deleteKeys(pattern: string): Promise<void> {
     }
   } finally {
     redis.disconnect();
-  }
-}
-
-/** The next value of a subscription, or a failure naming what was awaited after `ms`. */
-export async function nextValue<T>(iterator: AsyncIterator<T>, label: string, ms = 10_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${label}`)), ms);
-  });
-  try {
-    const result = await Promise.race([iterator.next(), timeout]);
-    if (result.done) throw new Error(`subscription ended while waiting for ${label}`);
-    return result.value;
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import type { ConnectionTestView } from '../../src/connection-tests/model.js';
+import { TestRecorder } from '../../src/connection-tests/recorder.js';
+import { deferred, settle, type Deferred } from '../support/unit.js';
+
+// The recorder with in-memory sinks whose writes complete when the test says so: the order of
+// publishes, writes collapsing while one is in flight, and the final state told only once stored.
+
+const initial: ConnectionTestView = {
+  id: '0e9c7e55-0000-4000-8000-000000000001',
+  dataSourceId: null,
+  status: 'QUEUED',
+  revision: 0,
+  checks: [],
+  errorCode: null,
+  message: null,
+  server: null,
+  standbyServer: null,
+  queuedAt: new Date(Date.UTC(2024, 0, 1)),
+  startedAt: null,
+  finishedAt: null,
+  durationMs: null,
+  attempts: 0,
+};
+
+function fakeSinks() {
+  const writes: { test: ConnectionTestView; done: Deferred<void> }[] = [];
+  const published: ConnectionTestView[] = [];
+  /** Every sink call in order: `write:<revision>` and `publish:<revision>`. */
+  const calls: string[] = [];
+  return {
+    writes,
+    published,
+    calls,
+    sinks: {
+      write(test: ConnectionTestView) {
+        calls.push(`write:${test.revision}`);
+        const done = deferred();
+        writes.push({ test, done });
+        return done.promise;
+      },
+      publish(test: ConnectionTestView) {
+        calls.push(`publish:${test.revision}`);
+        published.push(test);
+      },
+    },
+    /** Completes the oldest write still open, and lets the recorder react. */
+    async complete(index: number, error?: Error) {
+      const write = writes[index];
+      if (!write) throw new Error(`no write #${index}`);
+      if (error) write.done.reject(error);
+      else write.done.resolve();
+      await settle();
+    },
+  };
+}
+
+const running = (message: string): Partial<ConnectionTestView> => ({ status: 'RUNNING', message });
+
+describe('TestRecorder', () => {
+  it('publishes every change at once, in order, each with the next revision', () => {
+    const fake = fakeSinks();
+    const recorder = new TestRecorder(fake.sinks, { ...initial, revision: 7 });
+    recorder.save(running('one'));
+    recorder.save(running('two'));
+    recorder.save(running('three'));
+    expect(fake.published.map((test) => [test.revision, test.message])).toEqual([
+      [8, 'one'],
+      [9, 'two'],
+      [10, 'three'],
+    ]);
+    expect(recorder.state).toMatchObject({ revision: 10, status: 'RUNNING', message: 'three' });
+  });
+
+  it('starts writing the first change at once', () => {
+    const fake = fakeSinks();
+    new TestRecorder(fake.sinks, initial).save(running('one'));
+    expect(fake.writes.map((write) => write.test.message)).toEqual(['one']);
+  });
+
+  it('collapses the changes made while a write is in flight into the newest, written next', async () => {
+    const fake = fakeSinks();
+    const recorder = new TestRecorder(fake.sinks, initial);
+    recorder.save(running('one'));
+    recorder.save(running('two'));
+    recorder.save(running('three'));
+    recorder.save(running('four'));
+    expect(fake.writes).toHaveLength(1); // nothing more while the first is in flight
+    await fake.complete(0);
+    expect(fake.writes.map((write) => [write.test.revision, write.test.message])).toEqual([
+      [1, 'one'],
+      [4, 'four'],
+    ]);
+    await fake.complete(1);
+    await recorder.flush();
+    expect(fake.writes).toHaveLength(2);
+  });
+
+  it('writes again when a change comes after the previous write completed', async () => {
+    const fake = fakeSinks();
+    const recorder = new TestRecorder(fake.sinks, initial);
+    recorder.save(running('one'));
+    await fake.complete(0);
+    recorder.save(running('two'));
+    expect(fake.writes.map((write) => write.test.message)).toEqual(['one', 'two']);
+    await fake.complete(1);
+    await recorder.flush();
+  });
+
+  it('publishes the final state only once it is stored', async () => {
+    const fake = fakeSinks();
+    const recorder = new TestRecorder(fake.sinks, initial);
+    recorder.save(running('checks'));
+    recorder.save({ status: 'PASSED', message: 'All checks passed.' });
+    expect(fake.published.map((test) => test.status)).toEqual(['RUNNING']);
+    await fake.complete(0); // the RUNNING state is stored; the final one is being written
+    expect(fake.published.map((test) => test.status)).toEqual(['RUNNING']);
+    await fake.complete(1);
+    expect(fake.calls).toEqual(['publish:1', 'write:1', 'write:2', 'publish:2']);
+    expect(fake.published.at(-1)).toMatchObject({ status: 'PASSED', revision: 2 });
+  });
+
+  it.each(['PASSED', 'FAILED'])('treats %s as final', async (status) => {
+    const fake = fakeSinks();
+    const recorder = new TestRecorder(fake.sinks, initial);
+    recorder.save({ status: status as ConnectionTestView['status'] });
+    expect(fake.published).toEqual([]);
+    await fake.complete(0);
+    expect(fake.published.map((test) => test.status)).toEqual([status]);
+  });
+
+  it('writes a change saved in the microtask right after a write completed', async () => {
+    const fake = fakeSinks();
+    const recorder = new TestRecorder(fake.sinks, initial);
+    recorder.save(running('checks'));
+    fake.writes[0]?.done.resolve();
+    await Promise.resolve();
+    recorder.save({ status: 'PASSED' });
+    await settle();
+    fake.writes[1]?.done.resolve();
+    await recorder.flush();
+    expect(fake.writes.map((write) => write.test.status)).toEqual(['RUNNING', 'PASSED']);
+    expect(fake.published.at(-1)?.status).toBe('PASSED');
+  });
+
+  it('flush waits for the last write', async () => {
+    const fake = fakeSinks();
+    const recorder = new TestRecorder(fake.sinks, initial);
+    recorder.save(running('one'));
+    recorder.save({ status: 'PASSED' });
+    let flushed = false;
+    const flushing = recorder.flush().then(() => (flushed = true));
+    await fake.complete(0);
+    expect(flushed).toBe(false);
+    await fake.complete(1);
+    await flushing;
+    expect(flushed).toBe(true);
+  });
+
+  it('flush resolves at once when nothing was saved', async () => {
+    const fake = fakeSinks();
+    await new TestRecorder(fake.sinks, initial).flush();
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('throws a failed write from flush, and attempts no later write', async () => {
+    const fake = fakeSinks();
+    const recorder = new TestRecorder(fake.sinks, initial);
+    const down = new Error('the metadata store is down');
+    recorder.save(running('one'));
+    recorder.save(running('two')); // pending while the first write fails
+    await fake.complete(0, down);
+    recorder.save({ status: 'FAILED' });
+    await settle();
+    await expect(recorder.flush()).rejects.toBe(down);
+    expect(fake.writes.map((write) => write.test.message)).toEqual(['one']);
+    // Never stored, so never told: subscribers keep the last state that was.
+    expect(fake.published.map((test) => test.status)).toEqual(['RUNNING', 'RUNNING']);
+  });
+
+  it('wraps a write that rejects with a non-Error', async () => {
+    const fake = fakeSinks();
+    const recorder = new TestRecorder(fake.sinks, initial);
+    recorder.save(running('one'));
+    fake.writes[0]?.done.reject('connection reset');
+    await expect(recorder.flush()).rejects.toThrow('connection reset');
+  });
+
+  it('keeps its own copies: neither the caller nor a reader of `state` can change what it holds', async () => {
+    const fake = fakeSinks();
+    const recorder = new TestRecorder(fake.sinks, initial);
+    const checks = [
+      {
+        endpoint: 'PRIMARY' as const,
+        name: 'RESOLVE',
+        status: 'RUNNING',
+        code: null,
+        message: null,
+        hint: null,
+        durationMs: null,
+      },
+    ];
+    recorder.save({ status: 'RUNNING', checks });
+    checks[0]!.status = 'PASSED'; // the caller changes its array afterwards
+    const state = recorder.state;
+    state.message = 'changed by a reader';
+    expect(recorder.state.checks).toEqual([{ ...checks[0], status: 'RUNNING' }]);
+    expect(recorder.state.message).toBeNull();
+    expect(fake.writes[0]?.test.checks).toEqual([{ ...checks[0], status: 'RUNNING' }]);
+    await fake.complete(0);
+  });
+});
