@@ -4,6 +4,7 @@
 // 130: interrupted (run it again to continue).
 import { ConfigError, loadConfig } from '../src/config.js';
 import { openMetadataStore } from '../src/lib/db.js';
+import { metadataStoreFor } from '../src/lib/embedded-postgres.js';
 import { rotateSecrets } from '../src/operations/rotate-secrets.js';
 import { createSecretBox, parseKey } from '../src/secrets/secret-box.js';
 
@@ -32,7 +33,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-const store = openMetadataStore(config.databaseUrl, { max: 2 });
+const location = await metadataStoreFor(config, (notice) => console.log(notice));
+const store = openMetadataStore(location.url, { max: 2 });
 try {
   console.log(`rotating stored passwords to key ${secrets.currentKeyId}`);
   const report = await rotateSecrets({
@@ -64,4 +66,5 @@ try {
   process.exitCode = 1;
 } finally {
   await store.close();
+  await location.close();
 }

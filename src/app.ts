@@ -2,10 +2,11 @@ import { startOpsServer } from './api/ops.js';
 import { createRateLimits } from './api/rate-limits.js';
 import { createApiServer, type ApiServer } from './api/server.js';
 import { createAuditTrail } from './audit/trail.js';
+import type pg from 'pg';
 import type { Config } from './config.js';
 import { createTestRunner } from './connection-tests/runner.js';
 import { createConnectionTestService } from './connection-tests/service.js';
-import { createRedisTargetGuard } from './connection-tests/target-guard.js';
+import { createTargetGuard, type GuardStore } from './connection-tests/target-guard.js';
 import { createDataSourceService } from './datasources/service.js';
 import { stopBeats } from './heartbeat/scheduler.js';
 import { createHeartbeatService } from './heartbeat/service.js';
@@ -14,9 +15,15 @@ import { catalog } from './jobs/catalog.js';
 import { ensureDatabase, migrateDatabase, openMetadataStore } from './lib/db.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
-import { createEventBus, type EventBus } from './lib/pubsub.js';
-import { createQueues } from './lib/queues.js';
-import { closeRedis, createRedis, waitUntilReady } from './lib/redis.js';
+import {
+  EmbeddedPostgresError,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from './lib/embedded-postgres.js';
+import { createPostgresEventTarget, type BusTarget } from './lib/pg-event-target.js';
+import { createEventBus, redisBusTarget, type EventBus } from './lib/pubsub.js';
+import { createQueues, migrateQueueSchema, type QueueTransport } from './lib/queues.js';
+import { closeRedis, createRedis, waitUntilReady, type RedisRole } from './lib/redis.js';
 import { createOperationsService } from './operations/service.js';
 import { createEgressPolicy, ownEndpointsOf } from './postgresql/egress.js';
 import { loadSecretBox } from './secrets/secret-box.js';
@@ -33,9 +40,64 @@ export interface App {
   /** The event bus; tests wait on its subscriber count. */
   events: EventBus;
   stop(): Promise<void>;
+  /** At process exit without a stop (a crash): what must not outlive the process, stopped at once. */
+  stopNow(): void;
 }
 
 export class StartupError extends Error {}
+
+/** Queues, events, rate limits and the target guard: on Redis, or on the metadata store. */
+interface Transport {
+  queues: QueueTransport;
+  events: BusTarget;
+  store: GuardStore;
+  /** Whether the transport answers (/readyz). */
+  ping(): Promise<unknown>;
+}
+
+async function startTransport(
+  config: Config,
+  databaseUrl: string,
+  pool: pg.Pool,
+  logger: Logger,
+  onClose: (close: () => Promise<unknown>) => void,
+): Promise<Transport> {
+  if (config.queueTransport === 'postgres') {
+    const events = createPostgresEventTarget({ databaseUrl, pool, logger });
+    return {
+      queues: { kind: 'postgres', databaseUrl },
+      events,
+      store: { kind: 'postgres', pool },
+      ping: () => Promise.resolve(),
+    };
+  }
+  const redisUrl = config.redisUrl ?? '';
+  const redis = (redisRole: RedisRole) => {
+    const client = createRedis(redisUrl, redisRole, logger);
+    onClose(() => closeRedis(client));
+    return client;
+  };
+  const producer = redis('producer');
+  try {
+    await waitUntilReady(producer, 5_000);
+  } catch {
+    throw new StartupError(`Redis at ${where(redisUrl)} is not reachable. Start Redis or set REDIS_URL.`);
+  }
+  const [, policy] = ((await producer.config('GET', 'maxmemory-policy')) as string[] | undefined) ?? [];
+  if (policy !== undefined && policy !== 'noeviction') {
+    logger.warn(
+      { policy },
+      'Redis maxmemory-policy is not noeviction: Redis may evict queued jobs under memory pressure. Set maxmemory-policy noeviction.',
+    );
+  }
+  const prefix = config.redisPrefix;
+  return {
+    queues: { kind: 'redis', connection: producer, workerConnection: redis('worker'), prefix },
+    events: redisBusTarget({ publishClient: redis('publish'), subscribeClient: redis('subscribe'), logger }),
+    store: { kind: 'redis', redis: producer, prefix },
+    ping: () => producer.ping(),
+  };
+}
 
 const where = (url: string) => {
   const { hostname, port } = new URL(url);
@@ -47,16 +109,6 @@ const where = (url: string) => {
  * that closes them in reverse. Only main.ts owns the process (signals, exit codes).
  */
 export async function startApp(config: Config, role: ProcessRole, logger: Logger): Promise<App> {
-  try {
-    await ensureDatabase(config.databaseUrl);
-    await migrateDatabase(config.databaseUrl);
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? (error as Error).message;
-    throw new StartupError(
-      `The metadata store (PostgreSQL at ${where(config.databaseUrl)}) is not usable (${code}). ` +
-        'Start PostgreSQL or set DATABASE_URL.',
-    );
-  }
   // Everything started is registered here; stopping runs the list newest first.
   const stack: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
@@ -64,51 +116,65 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
       await close().catch((error: unknown) => logger.warn({ err: error }, 'error while closing'));
     }
   };
-  const redis = (redisRole: Parameters<typeof createRedis>[1]) => {
-    const client = createRedis(config.redisUrl, redisRole, logger);
-    stack.push(() => closeRedis(client));
-    return client;
-  };
+  let embedded: EmbeddedPostgres | undefined;
 
   try {
-    const store = openMetadataStore(config.databaseUrl);
-    stack.push(() => store.close());
-    const producer = redis('producer');
+    // The metadata store: DATABASE_URL's, or an embedded PostgreSQL under DATA_DIR.
+    if (!config.databaseUrl) {
+      embedded = await startEmbeddedPostgres(config.dataDir, (notice) => logger.warn(notice)).catch(
+        (error: unknown) => {
+          throw error instanceof EmbeddedPostgresError ? new StartupError(error.message) : error;
+        },
+      );
+      const started = embedded;
+      stack.push(() => started.stop());
+    }
+    const databaseUrl = config.databaseUrl ?? embedded?.url ?? '';
     try {
-      await waitUntilReady(producer, 5_000);
-    } catch {
+      await ensureDatabase(databaseUrl);
+      await migrateDatabase(databaseUrl);
+      if (config.queueTransport === 'postgres') await migrateQueueSchema(databaseUrl);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? (error as Error).message;
       throw new StartupError(
-        `Redis at ${where(config.redisUrl)} is not reachable. Start Redis or set REDIS_URL.`,
+        `The metadata store (PostgreSQL at ${where(databaseUrl)}) is not usable (${code}). ` +
+          'Start PostgreSQL or set DATABASE_URL.',
       );
     }
-    const [, policy] = ((await producer.config('GET', 'maxmemory-policy')) as string[] | undefined) ?? [];
-    if (policy !== undefined && policy !== 'noeviction') {
-      logger.warn(
-        { policy },
-        'Redis maxmemory-policy is not noeviction: Redis may evict queued jobs under memory pressure. Set maxmemory-policy noeviction.',
-      );
-    }
+    const store = openMetadataStore(databaseUrl);
+    stack.push(() => store.close());
+    const transport = await startTransport(config, databaseUrl, store.pool, logger, (close) =>
+      stack.push(close),
+    );
     if (config.apiTokens.size === 0) {
       logger.warn(
         'API_TOKENS is not set: the API is OPEN to anyone who can reach it. Set API_TOKENS outside development.',
       );
     }
+    logger.info(
+      {
+        metadataStore: embedded
+          ? `embedded PostgreSQL ${embedded.version} (port ${embedded.port})`
+          : where(databaseUrl),
+        dataDir: embedded?.dataDir,
+        transport: config.queueTransport === 'redis' ? `redis (${where(config.redisUrl ?? '')})` : 'postgres',
+      },
+      embedded || config.queueTransport === 'postgres'
+        ? 'metadata store and transport chosen; set DATABASE_URL for an external PostgreSQL and REDIS_URL for Redis (scale-out)'
+        : 'metadata store and transport chosen',
+    );
 
     const secrets = await loadSecretBox(config, logger);
-    const events = createEventBus({
-      prefix: `${config.redisPrefix}:events`,
-      publishClient: redis('publish'),
-      subscribeClient: redis('subscribe'),
-      logger,
-    });
+    const events = createEventBus({ prefix: `${config.redisPrefix}:events`, target: transport.events });
     stack.push(() => events.close());
-    const queues = createQueues(catalog, producer, config.redisPrefix);
+    await events.subscribed();
+    const queues = createQueues(catalog, transport.queues);
     stack.push(() => queues.close());
     await queues.ready();
     const db = store.db;
     const metrics = createMetrics({ queues, store, events });
     const ready = async () => {
-      await Promise.all([store.pool.query('SELECT 1'), producer.ping()]);
+      await Promise.all([store.pool.query('SELECT 1'), transport.ping()]);
       return true;
     };
 
@@ -140,7 +206,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
           env: config.env,
           allowCidrs: config.targetAllowCidrs,
           denyCidrs: config.targetDenyCidrs,
-          ownEndpoints: ownEndpointsOf(config),
+          ownEndpoints: ownEndpointsOf(databaseUrl, config.redisUrl),
         },
         logger,
       );
@@ -181,9 +247,8 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
         heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
         metrics,
         heartbeat,
-        guard: createRedisTargetGuard({
-          redis: redis('worker'),
-          prefix: config.redisPrefix,
+        guard: createTargetGuard({
+          store: transport.store,
           maxConcurrentTests: config.targetMaxConcurrentTests,
           testTimeoutMs: config.testTimeoutMs,
           authFailureLimit: config.authFailureLimit,
@@ -197,8 +262,6 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
         runner,
         heartbeat,
         retention: { days: config.testRetentionDays, perDataSource: config.testRetentionPerDataSource },
-        connection: redis('worker'),
-        prefix: config.redisPrefix,
         concurrency: config.workerConcurrency,
         lockMs: config.jobLockMs,
         metrics,
@@ -221,8 +284,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
     let api: ApiServer | undefined;
     if (role === 'api' || role === 'all') {
       const rateLimits = createRateLimits({
-        redis: producer,
-        prefix: config.redisPrefix,
+        store: transport.store,
         perMinute: {
           mutations: config.rateLimits.mutationsPerMinute,
           tests: config.rateLimits.testsPerMinute,
@@ -236,7 +298,14 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
       logger.info({ url: api.url }, 'GraphQL API listening');
     }
 
-    return { url: api?.url, wsUrl: api?.wsUrl, opsUrl, events, stop: closeAll };
+    return {
+      url: api?.url,
+      wsUrl: api?.wsUrl,
+      opsUrl,
+      events,
+      stop: closeAll,
+      stopNow: () => embedded?.stopSync(),
+    };
   } catch (error) {
     await closeAll();
     throw error;

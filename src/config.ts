@@ -65,10 +65,12 @@ const environmentSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-    DATABASE_URL: z
-      .url({ protocol: /^postgres(ql)?$/ })
-      .default('postgres://postgres@127.0.0.1:5432/data_sources'),
-    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    // Unset: an embedded PostgreSQL under DATA_DIR (PRODUCT.md §4).
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    DATA_DIR: z.string().min(1).default('.data'),
+    // Unset: queues on BullMQ's PostgreSQL backend and events over LISTEN/NOTIFY, in the metadata store.
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    QUEUE_TRANSPORT: z.enum(['redis', 'postgres']).optional(),
     REDIS_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _, : and - only')
@@ -154,8 +156,13 @@ export interface Config {
   readonly logLevel: string;
   readonly host: string;
   readonly port: number;
-  readonly databaseUrl: string;
-  readonly redisUrl: string;
+  /** The metadata store; undefined: an embedded PostgreSQL under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** Where queues, events, rate limits and the target guard live: Redis, or the metadata store. */
+  readonly queueTransport: 'redis' | 'postgres';
+  /** Set when the transport is Redis. */
+  readonly redisUrl: string | undefined;
   readonly redisPrefix: string;
   readonly secretKey: string | undefined;
   readonly previousSecretKeys: readonly string[];
@@ -225,7 +232,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
-    redisUrl: e.REDIS_URL,
+    dataDir: e.DATA_DIR,
+    queueTransport: e.QUEUE_TRANSPORT ?? (e.REDIS_URL ? 'redis' : 'postgres'),
+    // QUEUE_TRANSPORT=redis without REDIS_URL means the Redis on this machine, as before.
+    redisUrl: e.REDIS_URL ?? (e.QUEUE_TRANSPORT === 'redis' ? 'redis://127.0.0.1:6379' : undefined),
     redisPrefix: e.REDIS_PREFIX,
     secretKey: e.SECRET_KEY,
     previousSecretKeys: e.SECRET_KEYS_PREVIOUS,

@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   logger.info({ role, env: config.env }, 'data source service started');
+  // A crash ends the process without a stop: the embedded PostgreSQL, if any, must not outlive it.
+  process.on('exit', () => app.stopNow());
 
   let stoppingSince: number | undefined;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
-  it('has defaults that reach PostgreSQL and Redis on localhost', () => {
+  it('needs nothing installed by default: an embedded PostgreSQL under ./.data, and queues in it', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       env: 'development',
       port: 4000,
-      databaseUrl: 'postgres://postgres@127.0.0.1:5432/data_sources',
-      redisUrl: 'redis://127.0.0.1:6379',
+      databaseUrl: undefined,
+      dataDir: '.data',
+      queueTransport: 'postgres',
+      redisUrl: undefined,
       heartbeatIntervalSeconds: 5,
       connectTimeoutMs: 10_000,
       queryTimeoutMs: 5_000,
@@ -17,6 +19,21 @@ describe('loadConfig', () => {
     });
     expect(config.apiTokens.size).toBe(0);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('moves queues and events to Redis when REDIS_URL is set, unless QUEUE_TRANSPORT says otherwise', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6380' })).toMatchObject({
+      queueTransport: 'redis',
+      redisUrl: 'redis://cache:6380',
+    });
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6380', QUEUE_TRANSPORT: 'postgres' })).toMatchObject({
+      queueTransport: 'postgres',
+    });
+    expect(loadConfig({ QUEUE_TRANSPORT: 'redis' })).toMatchObject({
+      queueTransport: 'redis',
+      redisUrl: 'redis://127.0.0.1:6379',
+    });
+    expect(() => loadConfig({ QUEUE_TRANSPORT: 'kafka' })).toThrow(/QUEUE_TRANSPORT/);
   });
 
   it('parses API_TOKENS into named principals (name:role:token, or role:token named after its role)', () => {

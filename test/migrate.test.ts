@@ -24,7 +24,14 @@ it('creates the database once and migrates it safely from several processes at o
       pool,
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
-    expect(tables.map((row) => row.table_name)).toEqual(['audit_events', 'connection_tests', 'data_sources']);
+    expect(tables.map((row) => row.table_name)).toEqual([
+      'audit_events',
+      'connection_tests',
+      'data_sources',
+      'event_payloads',
+      'rate_limits',
+      'target_slots',
+    ]);
     const journal = (await import('../drizzle/meta/_journal.json', { with: { type: 'json' } })).default;
     expect(await count(pool, 'drizzle.__drizzle_migrations')).toBe(journal.entries.length);
   } finally {

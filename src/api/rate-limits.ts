@@ -1,5 +1,11 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type pg from 'pg';
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 import { AppError } from '../errors.js';
 
 export type RateLimitKind = 'mutations' | 'tests';
@@ -21,24 +27,37 @@ const WHAT: Record<RateLimitKind, string> = {
  * falls back to counting alone (the insurance limiter) rather than refusing everything.
  */
 export function createRateLimits(options: {
-  redis: Redis;
-  prefix: string;
+  /** Redis, or the metadata store's rate_limits table when there is no Redis. */
+  store: { kind: 'redis'; redis: Redis; prefix: string } | { kind: 'postgres'; pool: pg.Pool };
   perMinute: Record<RateLimitKind, number>;
 }): RateLimits {
+  const { store } = options;
   const limiters = Object.fromEntries(
     (Object.keys(WHAT) as RateLimitKind[]).map((kind) => {
       const points = options.perMinute[kind];
-      const limiter = new RateLimiterRedis({
-        storeClient: options.redis,
-        keyPrefix: `${options.prefix}:rate:${kind}`,
+      const common = {
         points,
         duration: 60,
-        rejectIfRedisNotReady: true,
         insuranceLimiter: new RateLimiterMemory({ points, duration: 60 }),
-      });
+      };
+      const limiter =
+        store.kind === 'redis'
+          ? new RateLimiterRedis({
+              ...common,
+              storeClient: store.redis,
+              keyPrefix: `${store.prefix}:rate:${kind}`,
+              rejectIfRedisNotReady: true,
+            })
+          : new RateLimiterPostgres({
+              ...common,
+              storeClient: store.pool,
+              tableName: 'rate_limits',
+              tableCreated: true,
+              keyPrefix: `rate:${kind}`,
+            });
       return [kind, limiter];
     }),
-  ) as Record<RateLimitKind, RateLimiterRedis>;
+  ) as Record<RateLimitKind, RateLimiterRedis | RateLimiterPostgres>;
 
   return {
     async consume(kind, key) {

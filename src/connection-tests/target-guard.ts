@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import net from 'node:net';
 import type { Redis } from 'ioredis';
 import ipaddr from 'ipaddr.js';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
+import type pg from 'pg';
+import { RateLimiterPostgres, RateLimiterRedis } from 'rate-limiter-flexible';
 
 /** A database server connection tests reach. */
 export interface TargetAddress {
@@ -44,10 +45,12 @@ export interface TargetGuard {
   authSucceeded(account: TargetAccount): Promise<void>;
 }
 
+/** Where the guard keeps its counts: Redis, or the metadata store (no Redis). */
+export type GuardStore =
+  { kind: 'redis'; redis: Redis; prefix: string } | { kind: 'postgres'; pool: pg.Pool };
+
 export interface TargetGuardOptions {
-  redis: Redis;
-  /** The deployment's REDIS_PREFIX. */
-  prefix: string;
+  store: GuardStore;
   /** TARGET_MAX_CONCURRENT_TESTS. */
   maxConcurrentTests: number;
   /** TEST_TIMEOUT_MS: a slot outlives a test by a margin, and lapses after a crashed worker. */
@@ -97,40 +100,105 @@ end
 return 1
 `;
 
-export function createRedisTargetGuard(options: TargetGuardOptions): TargetGuard {
-  const { redis } = options;
+/** Slots on targets: take one on every key or none, give back, renewing a holder's own. */
+interface Slots {
+  take(keys: string[], holder: string, limit: number, leaseMs: number): Promise<boolean>;
+  give(keys: string[], holder: string): Promise<void>;
+}
+
+function redisSlots(redis: Redis, prefix: string): Slots {
+  const key = (target: string) => `${prefix}:target-guard:slots:${target}`;
+  return {
+    async take(keys, holder, limit, leaseMs) {
+      return (await redis.eval(ACQUIRE, keys.length, ...keys.map(key), limit, leaseMs, holder)) === 1;
+    },
+    async give(keys, holder) {
+      const pipeline = redis.pipeline();
+      for (const target of keys) pipeline.zrem(key(target), holder);
+      await pipeline.exec();
+    },
+  };
+}
+
+/**
+ * The same in the metadata store: one transaction that locks the targets' keys (advisory locks, in a
+ * fixed order, so two tests of the same two endpoints cannot deadlock), drops expired leases, counts,
+ * and takes.
+ */
+function postgresSlots(pool: pg.Pool): Slots {
+  return {
+    async take(keys, holder, limit, leaseMs) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        for (const target of [...keys].sort()) {
+          await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7302114))', [target]);
+        }
+        await client.query('DELETE FROM target_slots WHERE target = ANY($1) AND expires_at <= now()', [keys]);
+        const { rows } = await client.query<{ full: number }>(
+          `SELECT count(*)::int AS full FROM unnest($1::text[]) AS k(target)
+            WHERE (SELECT count(*) FROM target_slots s WHERE s.target = k.target AND s.holder <> $2) >= $3`,
+          [keys, holder, limit],
+        );
+        if ((rows[0]?.full ?? 0) > 0) {
+          await client.query('ROLLBACK');
+          return false;
+        }
+        await client.query(
+          `INSERT INTO target_slots (target, holder, expires_at)
+           SELECT target, $2, now() + make_interval(secs => $3::float8 / 1000) FROM unnest($1::text[]) AS k(target)
+           ON CONFLICT (target, holder) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
+          [keys, holder, leaseMs],
+        );
+        await client.query('COMMIT');
+        return true;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async give(keys, holder) {
+      await pool.query('DELETE FROM target_slots WHERE target = ANY($1) AND holder = $2', [keys, holder]);
+    },
+  };
+}
+
+export function createTargetGuard(options: TargetGuardOptions): TargetGuard {
+  const { store } = options;
   const leaseMs = options.testTimeoutMs + LEASE_MARGIN_MS;
-  const slotKey = (target: TargetAddress) =>
-    `${options.prefix}:target-guard:slots:${hashOf([canonicalHost(target.host), target.port])}`;
+  const slotKey = (target: TargetAddress) => hashOf([canonicalHost(target.host), target.port]);
   const accountKey = (account: TargetAccount) =>
     hashOf([canonicalHost(account.host), account.port, account.username]);
-  // A fixed window that starts at the first failure (rate-limiter-flexible's Redis limiter);
-  // the key expires with it.
-  const failures = new RateLimiterRedis({
-    storeClient: redis,
-    keyPrefix: `${options.prefix}:target-guard:auth-failures`,
-    points: options.authFailureLimit,
-    duration: options.authFailureWindowSeconds,
-  });
+  const slots = store.kind === 'redis' ? redisSlots(store.redis, store.prefix) : postgresSlots(store.pool);
+  // A fixed window that starts at the first failure (rate-limiter-flexible); the key expires with it.
+  const window = { points: options.authFailureLimit, duration: options.authFailureWindowSeconds };
+  const failures =
+    store.kind === 'redis'
+      ? new RateLimiterRedis({
+          storeClient: store.redis,
+          keyPrefix: `${store.prefix}:target-guard:auth-failures`,
+          ...window,
+        })
+      : new RateLimiterPostgres({
+          storeClient: store.pool,
+          tableName: 'rate_limits',
+          tableCreated: true,
+          keyPrefix: 'target-guard:auth-failures',
+          ...window,
+        });
 
   return {
     async acquire(holder, targets) {
       // Two endpoints of one test on the same server take one slot, not two.
       const keys = [...new Set(targets.map(slotKey))];
-      const taken = await redis.eval(
-        ACQUIRE,
-        keys.length,
-        ...keys,
-        options.maxConcurrentTests,
-        leaseMs,
-        holder,
-      );
-      return taken === 1 ? { id: holder, targets } : undefined;
+      return (await slots.take(keys, holder, options.maxConcurrentTests, leaseMs))
+        ? { id: holder, targets }
+        : undefined;
     },
     async release(lease) {
-      const pipeline = redis.pipeline();
-      for (const key of new Set(lease.targets.map(slotKey))) pipeline.zrem(key, lease.id);
-      await pipeline.exec();
+      await slots.give([...new Set(lease.targets.map(slotKey))], lease.id);
     },
     async authLocked(account) {
       const counted = await failures.get(accountKey(account));

@@ -3,6 +3,7 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
+import type { BusTarget } from './pg-event-target.js';
 
 /**
  * A kind of event and how it travels: `encode` turns a value into the JSON sent between processes,
@@ -21,9 +22,9 @@ export const defineTopic = <T, Wire>(
 ): Topic<T, Wire> => ({ name, ...codec });
 
 /**
- * Events between processes travel over Redis pub/sub; this module is the only place that knows, so
- * that another transport (PostgreSQL LISTEN/NOTIFY, PRODUCT.md §4) replaces this file alone. Each
- * message is decoded once per process, whatever its number of subscribers.
+ * Events between processes, over Redis pub/sub (redisBusTarget) or PostgreSQL LISTEN/NOTIFY
+ * (lib/pg-event-target.ts): the transport is the target the bus is given, and nothing else knows.
+ * Each message is decoded once per process, whatever its number of subscribers.
  */
 export interface EventBus {
   publish<T, W>(topic: Topic<T, W>, id: string, value: T): void;
@@ -33,20 +34,20 @@ export interface EventBus {
   readonly subscribers: number;
   /** Local subscriptions started since this bus was created; only ever grows. */
   readonly started: number;
-  /** Resolves once `started` reaches `count` and Redis has confirmed those subscriptions. */
+  /** Resolves once `started` reaches `count` and the transport has confirmed those subscriptions. */
   waitForStarted(count: number): Promise<void>;
   /** Resolves once every subscription started so far is in effect (nothing published after is missed). */
   subscribed(): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createEventBus(options: {
-  prefix: string;
+/** Redis pub/sub as the bus's transport: separate publish and subscribe clients. */
+export function redisBusTarget(options: {
   publishClient: Redis;
   subscribeClient: Redis;
   logger: Logger;
-}): EventBus {
-  const { prefix, publishClient, subscribeClient, logger } = options;
+}): BusTarget {
+  const { publishClient, subscribeClient, logger } = options;
   const target = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
   // Publishing must never throw into the caller or reject unhandled: the mutation that produced the
   // event has already committed, and a Redis outage is reported by the redis client's own logging.
@@ -57,14 +58,23 @@ export function createEventBus(options: {
     });
     return true;
   };
+  const bus: BusTarget = Object.assign(target, {
+    // Replies come in command order on one connection: once PING answers, every SUBSCRIBE before it is in effect.
+    ready: async () => {
+      await subscribeClient.ping();
+    },
+    close: () => Promise.resolve(),
+  });
+  return bus;
+}
+
+export function createEventBus(options: { prefix: string; target: BusTarget }): EventBus {
+  const { prefix, target } = options;
   const pubSub: PubSub<Record<string, [unknown]>> = createPubSub({ eventTarget: target });
   const channel = (topic: string, id?: string) =>
     id === undefined ? `${prefix}:${topic}` : `${prefix}:${topic}:${id}`;
   const counter = new EventEmitter();
-  // Replies come in command order on one connection: once PING answers, every SUBSCRIBE before it is in effect.
-  const subscribed = async () => {
-    await subscribeClient.ping();
-  };
+  const subscribed = () => target.ready();
   let subscribers = 0;
   let started = 0;
 
@@ -144,7 +154,7 @@ export function createEventBus(options: {
     subscribed,
     close() {
       counter.removeAllListeners();
-      return Promise.resolve();
+      return target.close();
     },
   };
 }

@@ -1,5 +1,16 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import {
+  createPostgresBackend,
+  Queue,
+  QueueEvents,
+  runMigrations,
+  Worker,
+  withBackend,
+  type JobsOptions,
+  type Processor,
+  type WorkerOptions,
+} from 'bullmq';
 import type { Redis } from 'ioredis';
+import pg from 'pg';
 import type { z } from 'zod';
 
 /** One job of a catalog: its queue, its payload schema and its options; `everyMs` when scheduled. */
@@ -21,8 +32,69 @@ export const queueNamesOf = <C extends Catalog>(catalog: C): QueueNameOf<C>[] =>
 ];
 
 /**
- * Every BullMQ queue is constructed here and nowhere else, so that the transport is one module's
- * decision. It knows nothing of the service's jobs: the catalog it is given names them.
+ * Where the queues live: Redis (scale-out), or BullMQ's own PostgreSQL backend in the metadata store's
+ * schema `bullmq`, when there is no Redis (PRODUCT.md §4).
+ */
+export type QueueTransport =
+  /** `connection` for producing (fails fast), `workerConnection` for workers (BullMQ's blocking reads). */
+  | { kind: 'redis'; connection: Redis; workerConnection: Redis; prefix: string }
+  | { kind: 'postgres'; databaseUrl: string };
+
+/** BullMQ's schema in the metadata store, for the PostgreSQL transport. */
+export const QUEUE_SCHEMA = 'bullmq';
+
+/**
+ * Creates or upgrades BullMQ's schema in the metadata store (its own migrations, under its own lock),
+ * so that queues and workers can then assume it. PostgreSQL 13 or later.
+ */
+export async function migrateQueueSchema(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  client.on('notice', () => undefined);
+  await client.connect();
+  try {
+    await runMigrations(client, QUEUE_SCHEMA);
+  } finally {
+    await client.end();
+  }
+}
+
+/** BullMQ's classes for a transport, and the connection options they take. */
+export function queueClasses(transport: QueueTransport) {
+  if (transport.kind === 'redis') {
+    const options = { connection: transport.connection, prefix: transport.prefix };
+    return {
+      queue: (name: string) => new Queue(name, options),
+      worker: (name: string, processor: Processor, extra: Omit<WorkerOptions, 'connection'>) =>
+        new Worker(name, processor, {
+          ...extra,
+          connection: transport.workerConnection,
+          prefix: transport.prefix,
+        }),
+      events: (name: string) => new QueueEvents(name, options),
+      close: () => Promise.resolve(),
+    };
+  }
+  const classes = withBackend(createPostgresBackend);
+  // One pool for every queue, worker and event stream of the process, pinned to BullMQ's schema.
+  const pool = new pg.Pool({
+    connectionString: transport.databaseUrl,
+    max: 20,
+    options: `-c search_path=${QUEUE_SCHEMA}`,
+    application_name: 'data-source-service queues',
+  });
+  pool.on('error', () => undefined);
+  return {
+    queue: (name: string) => new classes.Queue(name, { connection: pool }) as unknown as Queue,
+    worker: (name: string, processor: Processor, extra: Omit<WorkerOptions, 'connection'>) =>
+      new classes.Worker(name, processor, { ...extra, connection: pool }) as unknown as Worker,
+    events: (name: string) => new classes.QueueEvents(name, { connection: pool }) as unknown as QueueEvents,
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * Every BullMQ queue and worker is constructed here and nowhere else, so that the transport is one
+ * module's decision. It knows nothing of the service's jobs: the catalog it is given names them.
  */
 export interface Queues<C extends Catalog> {
   readonly names: readonly QueueNameOf<C>[];
@@ -55,6 +127,9 @@ export interface Queues<C extends Catalog> {
   retryFailed(name: QueueNameOf<C>): Promise<number>;
   pause(name: QueueNameOf<C>): Promise<void>;
   resume(name: QueueNameOf<C>): Promise<void>;
+  /** A worker of queue `name` on this transport (workers/worker.ts dispatches its jobs). */
+  worker(name: QueueNameOf<C>, processor: Processor, options: Omit<WorkerOptions, 'connection'>): Worker;
+  readonly transport: QueueTransport['kind'];
   close(): Promise<void>;
 }
 
@@ -79,9 +154,10 @@ export interface FailedJob {
   data: string;
 }
 
-export function createQueues<C extends Catalog>(catalog: C, connection: Redis, prefix: string): Queues<C> {
+export function createQueues<C extends Catalog>(catalog: C, transport: QueueTransport): Queues<C> {
   const names = queueNamesOf(catalog);
-  const queues = new Map(names.map((name) => [name, new Queue(name, { connection, prefix })]));
+  const classes = queueClasses(transport);
+  const queues = new Map(names.map((name) => [name, classes.queue(name)]));
   const get = (name: QueueNameOf<C>) => {
     const queue = queues.get(name);
     if (!queue) throw new Error(`unknown queue ${name}`);
@@ -89,11 +165,13 @@ export function createQueues<C extends Catalog>(catalog: C, connection: Redis, p
   };
   const definition = (name: JobNameOf<C>) => catalog[name] as JobDefinition;
   for (const queue of queues.values()) {
-    // Connection errors are the redis client's to report (lib/redis.ts); BullMQ would print them again.
+    // Connection errors are the clients' to report (lib/redis.ts, lib/db.ts); BullMQ would print them again.
     queue.on('error', () => undefined);
   }
   return {
     names,
+    transport: transport.kind,
+    worker: (name, processor, options) => classes.worker(name, processor, options),
     async ready() {
       await Promise.all([...queues.values()].map((queue) => queue.waitUntilReady()));
     },
@@ -164,6 +242,7 @@ export function createQueues<C extends Catalog>(catalog: C, connection: Redis, p
     },
     async close() {
       await Promise.all([...queues.values()].map((queue) => queue.close()));
+      await classes.close();
     },
   };
 }

@@ -145,10 +145,10 @@ export function endpointOf(url: string, defaultPort: number): Endpoint {
   return { host: hostname.replace(/^\[(.*)\]$/, '$1'), port: port ? Number(port) : defaultPort };
 }
 
-/** The metadata store and Redis this service uses: never targets in production. */
-export const ownEndpointsOf = (config: Pick<Config, 'databaseUrl' | 'redisUrl'>): Endpoint[] => [
-  endpointOf(config.databaseUrl, 5432),
-  endpointOf(config.redisUrl, 6379),
+/** The metadata store and Redis (when used) this service uses: never targets in production. */
+export const ownEndpointsOf = (databaseUrl: string, redisUrl: string | undefined): Endpoint[] => [
+  endpointOf(databaseUrl, 5432),
+  ...(redisUrl ? [endpointOf(redisUrl, 6379)] : []),
 ];
 
 export type Resolve = (host: string) => Promise<string[]>;

@@ -5,6 +5,7 @@ import type { HeartbeatService } from '../heartbeat/service.js';
 import type { JobHandler, ServiceQueues } from '../jobs/catalog.js';
 import type { Database } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
+import { purgeEventPayloads } from '../lib/pg-event-target.js';
 
 interface ReconcileDeps {
   db: Database;
@@ -34,6 +35,7 @@ export function retentionHandler(deps: {
   return {
     async run() {
       const outcome = await applyRetention(deps.db, deps.policy);
+      await purgeEventPayloads(deps.db);
       if (outcome.purgedDraftPasswords > 0 || outcome.deletedTests > 0)
         deps.logger.info(outcome, 'retention applied');
     },

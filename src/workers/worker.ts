@@ -1,5 +1,4 @@
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { RetentionPolicy } from '../connection-tests/retention.js';
 import type { TestRunner } from '../connection-tests/runner.js';
 import type { HeartbeatService } from '../heartbeat/service.js';
@@ -25,8 +24,6 @@ export interface WorkerDeps {
   runner: TestRunner;
   heartbeat: HeartbeatService;
   retention: RetentionPolicy;
-  connection: Redis;
-  prefix: string;
   concurrency: number;
   lockMs: number;
   metrics: Metrics;
@@ -84,9 +81,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   };
 
   const workers = deps.queues.names.map((queue) => {
-    const worker = new Worker(queue, process, {
-      connection: deps.connection,
-      prefix: deps.prefix,
+    const worker = deps.queues.worker(queue, process, {
       concurrency: deps.concurrency,
       // A worker that dies holding a job loses the lock after lockDuration; the stalled-job check
       // (every stalledInterval) then hands the job to another worker.

@@ -283,8 +283,8 @@ describe('a worker killed during a test', () => {
     );
     const doomed = await spawnService('worker', {
       NODE_ENV: 'test',
-      DATABASE_URL: api.config.databaseUrl,
-      REDIS_URL: api.config.redisUrl,
+      DATABASE_URL: api.config.databaseUrl ?? '',
+      REDIS_URL: api.config.redisUrl ?? '',
       REDIS_PREFIX: api.config.redisPrefix,
       SECRET_KEY: api.config.secretKey ?? '',
       JOB_LOCK_MS: '2000',

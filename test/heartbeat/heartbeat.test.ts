@@ -237,8 +237,8 @@ describe('many processes', () => {
     api = await startHarness({ role: 'api', env: INTERVAL });
     env = {
       NODE_ENV: 'test',
-      DATABASE_URL: api.config.databaseUrl,
-      REDIS_URL: api.config.redisUrl,
+      DATABASE_URL: api.config.databaseUrl ?? '',
+      REDIS_URL: api.config.redisUrl ?? '',
       REDIS_PREFIX: api.config.redisPrefix,
       SECRET_KEY: api.config.secretKey ?? '',
       ...INTERVAL,

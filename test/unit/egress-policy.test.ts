@@ -233,10 +233,7 @@ describe('createEgressPolicy', () => {
         env: 'production',
         allowCidrs: [],
         denyCidrs: [],
-        ownEndpoints: ownEndpointsOf({
-          databaseUrl: 'postgres://svc:secret@postgres/data_sources',
-          redisUrl: 'redis://[fd00::9]:6380',
-        }),
+        ownEndpoints: ownEndpointsOf('postgres://svc:secret@postgres/data_sources', 'redis://[fd00::9]:6380'),
       },
       logger,
       (host) => {
