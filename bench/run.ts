@@ -3,8 +3,9 @@
 // bench/results/latest.json. Every load is bounded in count and time and targets loopback only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from 'graphql-ws';
 import pg from 'pg';
@@ -169,31 +170,110 @@ async function main() {
   const targets = await startTargets({ maxConnections: 300 });
   const scram = targets.targets.scram;
   const suffix = randomBytes(4).toString('hex');
-  const database = `dss_bench_${suffix}`;
-  const service = await startService({
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'info', // the start-up line gives the URL; nothing is logged per request
-    HOST: '127.0.0.1',
-    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
-    REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REDIS_PREFIX: `bench-${suffix}`,
-    SECRET_KEY: randomBytes(32).toString('base64'),
-    API_TOKENS: `admin:${TOKEN}`,
-    HEARTBEAT_INTERVAL_SECONDS: '1',
-    WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
-    // The throwaway targets listen on loopback, which production denies by default.
-    TARGET_ALLOW_CIDRS: '127.0.0.1/32',
-    // One client drives the load from one token against one target: the protections against abuse
-    // (rate limits, per-target slots, sockets per token) would otherwise be what is measured.
-    RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000',
-    RATE_LIMIT_TESTS_PER_MINUTE: '1000000',
-    TARGET_MAX_CONCURRENT_TESTS: '1000',
-    WS_MAX_SOCKETS_PER_TOKEN: '5000',
-    WS_MAX_SOCKETS: '5000',
-  }).catch(async (error: unknown) => {
+  const databases: string[] = [];
+  /** The built service in production mode on a metadata database of its own, on `transport`. */
+  const startBenchService = (transport: 'redis' | 'postgres') => {
+    const database = `dss_bench_${suffix}_${transport}`;
+    databases.push(database);
+    return startService({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
+      ...(transport === 'redis'
+        ? {
+            REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+            REDIS_PREFIX: `bench-${suffix}`,
+          }
+        : { QUEUE_TRANSPORT: 'postgres' }),
+      SECRET_KEY: randomBytes(32).toString('base64'),
+      API_TOKENS: `admin:${TOKEN}`,
+      HEARTBEAT_INTERVAL_SECONDS: '1',
+      WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+      // The throwaway targets listen on loopback, which production denies by default.
+      TARGET_ALLOW_CIDRS: '127.0.0.1/32',
+      // One client drives the load from one token against one target: the protections against abuse
+      // (rate limits, per-target slots, sockets per token) would otherwise be what is measured.
+      RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000',
+      RATE_LIMIT_TESTS_PER_MINUTE: '1000000',
+      TARGET_MAX_CONCURRENT_TESTS: '1000',
+      WS_MAX_SOCKETS_PER_TOKEN: '5000',
+      WS_MAX_SOCKETS: '5000',
+    });
+  };
+  const service = await startBenchService('redis').catch(async (error: unknown) => {
     await targets.stop();
     throw error;
   });
+  /** Connection tests through one service process: latency beside direct pg, then throughput. */
+  const measureTests = async (url: string) => {
+    const client = createGraphQLClient(url, { token: TOKEN });
+    const gql = <T>(query: string, variables?: Record<string, unknown>) => client.data<T>(query, variables);
+    const ws = client.ws({ lazy: false });
+    const createSource = async (identifier: string, extra: Record<string, unknown> = {}) => {
+      const created = await gql<{ createDataSource: { dataSource: { id: string }; test: { id: string } } }>(
+        CREATE,
+        { input: source(identifier, extra) },
+      );
+      await untilFinished(ws, created.createDataSource.test.id);
+      return created.createDataSource.dataSource.id;
+    };
+    const serviceTest = async (id: string) => {
+      const { testConnection } = await gql<{ testConnection: { id: string } }>(TEST, { id });
+      const status = await untilFinished(ws, testConnection.id);
+      if (status !== 'PASSED') throw new Error(`a benchmark test ended ${status}`);
+    };
+    try {
+      // Latency, sequential, interleaved with the direct baseline so that drift hits both alike.
+      const latencySource = await createSource('latency');
+      for (let i = 0; i < 5; i += 1) {
+        await serviceTest(latencySource);
+        await directChecks(scram);
+      }
+      const serviceMs: number[] = [];
+      const directMs: number[] = [];
+      for (let i = 0; i < P.latencyRuns; i += 1) {
+        let t = performance.now();
+        await serviceTest(latencySource);
+        serviceMs.push(performance.now() - t);
+        t = performance.now();
+        await directChecks(scram);
+        directMs.push(performance.now() - t);
+      }
+      const latency = { service: summary(serviceMs), direct: summary(directMs) };
+
+      // Throughput at 8 and 32 concurrent clients, each with its own data source.
+      const throughput: Record<string, { service: number; direct: number; ratio: number }> = {};
+      const pool = await Promise.all(Array.from({ length: 32 }, (_, i) => createSource(`load-${i}`)));
+      for (const concurrency of [8, 32]) {
+        const serviceRuns = await load(concurrency, P.throughputSeconds, (worker) =>
+          serviceTest(pool[worker]!),
+        );
+        const directRuns = await load(concurrency, P.throughputSeconds, () => directChecks(scram));
+        const service = serviceRuns.length / P.throughputSeconds;
+        const direct = directRuns.length / P.throughputSeconds;
+        throughput[concurrency] = {
+          service: round(service, 1),
+          direct: round(direct, 1),
+          ratio: round(service / direct),
+        };
+      }
+      return {
+        latencyMs: {
+          service: latency.service,
+          direct: latency.direct,
+          ratio: {
+            p50: round(latency.service.p50 / latency.direct.p50),
+            p99: round(latency.service.p99 / latency.direct.p99),
+          },
+        },
+        throughputPerSecond: throughput,
+      };
+    } finally {
+      await client.close();
+    }
+  };
+
   const client = createGraphQLClient(service.url, { token: TOKEN });
   const gql = <T>(query: string, variables?: Record<string, unknown>) => client.data<T>(query, variables);
   const ws = client.ws({ lazy: false });
@@ -217,49 +297,11 @@ async function main() {
     await untilFinished(ws, created.createDataSource.test.id);
     return created.createDataSource.dataSource.id;
   };
-  const serviceTest = async (id: string) => {
-    const { testConnection } = await gql<{ testConnection: { id: string } }>(TEST, { id });
-    const status = await untilFinished(ws, testConnection.id);
-    if (status !== 'PASSED') throw new Error(`a benchmark test ended ${status}`);
-  };
 
   try {
-    // 1. Latency, sequential, interleaved with the direct baseline so that drift hits both alike.
-    console.log('latency…');
-    const latencySource = await createSource('latency');
-    for (let i = 0; i < 5; i += 1) {
-      await serviceTest(latencySource);
-      await directChecks(scram);
-    }
-    const serviceMs: number[] = [];
-    const directMs: number[] = [];
-    for (let i = 0; i < P.latencyRuns; i += 1) {
-      let t = performance.now();
-      await serviceTest(latencySource);
-      serviceMs.push(performance.now() - t);
-      t = performance.now();
-      await directChecks(scram);
-      directMs.push(performance.now() - t);
-    }
-    const latency = { service: summary(serviceMs), direct: summary(directMs) };
-
-    // 2. Throughput at 8 and 32 concurrent clients, each with its own data source.
-    console.log('throughput…');
-    const throughput: Record<string, { service: number; direct: number; ratio: number }> = {};
-    const pool = await Promise.all(Array.from({ length: 32 }, (_, i) => createSource(`load-${i}`)));
-    for (const concurrency of [8, 32]) {
-      const serviceRuns = await load(concurrency, P.throughputSeconds, (worker) =>
-        serviceTest(pool[worker]!),
-      );
-      const directRuns = await load(concurrency, P.throughputSeconds, () => directChecks(scram));
-      const service = serviceRuns.length / P.throughputSeconds;
-      const direct = directRuns.length / P.throughputSeconds;
-      throughput[concurrency] = {
-        service: round(service, 1),
-        direct: round(direct, 1),
-        ratio: round(service / direct),
-      };
-    }
+    // 1–2. Latency and throughput of connection tests (Redis transport).
+    console.log('latency and throughput…');
+    const tests = await measureTests(service.url);
 
     // 3. API: createDataSource at 32 concurrent HTTP clients, beside { __typename } on the same server.
     console.log('API…');
@@ -401,23 +443,29 @@ async function main() {
       serviceMb: round(await residentMb(service.child.pid!), 1),
       benchMb: round(await residentMb(process.pid), 1),
     };
+    await client.close();
+    await stopService(service.child);
+
+    // 6. The same connection tests with no Redis: queues, events and limits in the metadata store.
+    console.log('latency and throughput on the PostgreSQL transport…');
+    const pgService = await startBenchService('postgres');
+    const postgres = await measureTests(pgService.url).finally(() => stopService(pgService.child));
+
+    // 7. Start-up of the embedded default (`npm start` with nothing configured), build excluded.
+    console.log('start-up of the embedded default…');
+    const startup = await measureEmbeddedStartup();
+
     const results = {
       quick: QUICK,
       when: new Date().toISOString(),
       machine: { cpus: os.cpus().length, node: process.version, workerConcurrency: WORKER_CONCURRENCY },
-      latencyMs: {
-        service: latency.service,
-        direct: latency.direct,
-        ratio: {
-          p50: round(latency.service.p50 / latency.direct.p50),
-          p99: round(latency.service.p99 / latency.direct.p99),
-        },
-      },
-      throughputPerSecond: throughput,
+      ...tests,
       api,
       memory,
       fanout,
       heartbeat,
+      postgres,
+      startup,
       seconds: round((performance.now() - started) / 1000, 1),
     };
     await mkdir('bench/results', { recursive: true });
@@ -425,13 +473,44 @@ async function main() {
     printTable(results);
   } finally {
     await client.close();
-    service.child.kill('SIGTERM');
-    await new Promise((resolve) => service.child.once('exit', resolve));
+    await stopService(service.child);
     const root = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
     await root.connect();
-    await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    for (const database of databases) await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await root.end();
     await targets.stop();
+  }
+}
+
+async function stopService(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * `node dist/main.js all` with nothing configured but a fresh DATA_DIR: the time from spawning it to
+ * /readyz answering, on the first start (initdb included) and on a restart.
+ */
+async function measureEmbeddedStartup(): Promise<{ firstStartMs: number; restartMs: number }> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'dss-bench-data-'));
+  await chmod(dataDir, 0o755); // as root, PostgreSQL runs as the user postgres
+  const once = async () => {
+    const t = performance.now();
+    const { child } = await startService({
+      DATA_DIR: dataDir,
+      SECRET_KEY_FILE: path.join(dataDir, 'secret-key'),
+      LOG_LEVEL: 'warn',
+    });
+    const ms = round(performance.now() - t, 0);
+    await stopService(child);
+    return ms;
+  };
+  try {
+    return { firstStartMs: await once(), restartMs: await once() };
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -455,6 +534,15 @@ function printTable(r: {
     largestGapSeconds: number;
     workerCpuMsPerBeat: number;
   };
+  postgres: {
+    latencyMs: {
+      service: ReturnType<typeof summary>;
+      direct: ReturnType<typeof summary>;
+      ratio: { p50: number; p99: number };
+    };
+    throughputPerSecond: Record<string, { service: number; direct: number; ratio: number }>;
+  };
+  startup: { firstStartMs: number; restartMs: number };
   seconds: number;
 }) {
   const ok = (pass: boolean) => (pass ? 'met' : 'MISSED');
@@ -501,6 +589,24 @@ function printTable(r: {
       `largest gap ${r.heartbeat.largestGapSeconds} s`,
       `${r.heartbeat.workerCpuMsPerBeat} ms CPU/beat (${r.heartbeat.beats} beats)`,
       `≤ 1.5 ${ok(r.heartbeat.largestGapSeconds <= 1.5)}`,
+    ],
+    [
+      'no Redis: latency p50 (ms)',
+      `${round(r.postgres.latencyMs.service.p50)} vs pg ${round(r.postgres.latencyMs.direct.p50)}`,
+      `ratio ${r.postgres.latencyMs.ratio.p50}`,
+      '',
+    ],
+    ...Object.entries(r.postgres.throughputPerSecond).map(([c, t]): [string, string, string, string] => [
+      `no Redis: throughput ×${c}`,
+      `${t.service} vs pg ${t.direct}`,
+      `ratio ${t.ratio}`,
+      '',
+    ]),
+    [
+      'embedded start-up (ms)',
+      `first ${r.startup.firstStartMs}`,
+      `restart ${r.startup.restartMs}`,
+      `< 3000 ${ok(r.startup.restartMs < 3000)}`,
     ],
   ];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
