@@ -238,7 +238,8 @@ export async function startEmbeddedPostgres(
         '-l',
         path.join(cluster, 'postmaster.log'),
         '-o',
-        `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
+        // Room for a few api and worker processes, each with its pools and listeners.
+        `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=300`,
       ]);
     } catch (error) {
       throw new EmbeddedPostgresError(

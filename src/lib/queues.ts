@@ -78,7 +78,7 @@ export function queueClasses(transport: QueueTransport) {
   // One pool for every queue, worker and event stream of the process, pinned to BullMQ's schema.
   const pool = new pg.Pool({
     connectionString: transport.databaseUrl,
-    max: 20,
+    max: 10,
     options: `-c search_path=${QUEUE_SCHEMA}`,
     application_name: 'data-source-service queues',
   });
