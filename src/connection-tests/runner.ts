@@ -22,7 +22,7 @@ import {
   type ConnectionTestView,
 } from './model.js';
 import { TestRecorder } from './recorder.js';
-import { failOpenTest, loadForRun, purgeDraftPassword, saveTest } from './store.js';
+import { failOpenTest, loadForRun, saveTest } from './store.js';
 import type { TargetAccount, TargetGuard } from './target-guard.js';
 
 export interface RunnerDeps {
@@ -269,7 +269,6 @@ export function createTestRunner(deps: RunnerDeps) {
     if (startFailure) throw startFailure;
     await recorder.flush();
     const final = recorder.state;
-    if (row.dataSourceId === null && final.status === 'FAILED') await purgeDraftPassword(db, row.id);
     deps.metrics.testOutcomes.inc({ status: final.status, error_code: final.errorCode ?? 'none' });
     await report(final, 'TEST_FINISHED');
   }

@@ -249,18 +249,19 @@ export async function loadForRun(db: Database, testId: string): Promise<Connecti
   });
 }
 
+/**
+ * A failed draft can never verify a create: its sealed password goes in the write that ends the test,
+ * so that no reader who has seen FAILED still finds it stored. (Only drafts have one.)
+ */
+const PURGE_DRAFT_PASSWORD = { draftPasswordCiphertext: null, draftPasswordKeyId: null };
+
 /** Stores a test as it now stands (the recorder's writes). */
 export async function saveTest(db: Executor, test: ConnectionTestView): Promise<void> {
   const { id, ...values } = test;
-  await db.update(connectionTests).set(values).where(eq(connectionTests.id, id));
-}
-
-/** A failed draft can never verify a create: its sealed password has no further use. */
-export async function purgeDraftPassword(db: Executor, testId: string): Promise<void> {
   await db
     .update(connectionTests)
-    .set({ draftPasswordCiphertext: null, draftPasswordKeyId: null })
-    .where(eq(connectionTests.id, testId));
+    .set(test.status === 'FAILED' ? { ...values, ...PURGE_DRAFT_PASSWORD } : values)
+    .where(eq(connectionTests.id, id));
 }
 
 /** Ends a test still QUEUED or RUNNING as FAILED/INTERNAL; undefined when it had already ended. */
@@ -278,6 +279,7 @@ export async function failOpenTest(
       message,
       finishedAt: new Date(),
       revision: sql`${connectionTests.revision} + 1`,
+      ...PURGE_DRAFT_PASSWORD,
     })
     .where(and(eq(connectionTests.id, testId), inArray(connectionTests.status, ['QUEUED', 'RUNNING'])))
     .returning();

@@ -1,8 +1,7 @@
-import { QueueEvents } from 'bullmq';
+import type { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draftFor, followTest, runDraft, targets } from '../support/connection-tests.js';
 import { count, one } from '../support/db.js';
-import { REDIS_URL } from '../support/env.js';
 import { CREATE_DATA_SOURCE, dataSourceInput, UPDATE_DATA_SOURCE } from '../support/factories.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -16,15 +15,9 @@ beforeAll(async () => {
     role: 'all',
     env: { TEST_RETENTION_DAYS: '30', TEST_RETENTION_PER_DATA_SOURCE: '2' },
   });
-  const { hostname, port } = new URL(REDIS_URL);
-  events = new QueueEvents('maintenance', {
-    connection: { host: hostname, port: Number(port) },
-    prefix: h.config.redisPrefix,
-  });
-  await events.waitUntilReady();
+  events = await h.queueEvents('maintenance');
 });
 afterAll(async () => {
-  await events.close();
   await h.stop();
 });
 
@@ -55,6 +48,7 @@ describe('retention', () => {
   it('purges a failed draft password at once, and a passed one when its verification window ends', async () => {
     const failed = await runDraft(h, draftFor(targets().closed));
     expect(failed.status).toBe('FAILED');
+    // Gone in the very write that ended the test: whoever has seen FAILED finds no password stored.
     expect(await sealedPassword(failed.id)).toBe(false);
 
     const passed = await runDraft(h, draftFor(targets().scram));
