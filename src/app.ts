@@ -68,7 +68,11 @@ async function startTransport(
       queues: { kind: 'postgres', databaseUrl },
       events,
       store: { kind: 'postgres', pool },
-      ping: () => Promise.resolve(),
+      // The queues live in the metadata store, which /readyz asks anyway; events need the LISTEN session.
+      ping: () =>
+        events.listening()
+          ? Promise.resolve()
+          : Promise.reject(new Error('the event listener is reconnecting to the metadata store')),
     };
   }
   const redisUrl = config.redisUrl ?? '';

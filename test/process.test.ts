@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGraphQLClient } from './support/client.js';
-import { PG_URL, REDIS_URL } from './support/env.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from './support/factories.js';
-import { dropTestDatabase } from './support/harness.js';
+import { deploymentEnv, dropTestDatabase } from './support/harness.js';
 import { assertNoCanaryIn, spawnService } from './support/service-process.js';
 
 // The service as an operator runs it: src/main.ts in its own process, configured by environment only.
@@ -17,12 +16,13 @@ function environment(overrides: Record<string, string> = {}) {
   const name = `dss_proc_${randomBytes(4).toString('hex')}`;
   created.push(name);
   return {
+    ...deploymentEnv({
+      databaseName: name,
+      redisPrefix: `test-proc-${name}`,
+      secretKey: randomBytes(32).toString('base64'),
+    }),
     // Not 'test': libraries (Apollo's signal handlers) behave differently under NODE_ENV=test.
     NODE_ENV: 'development',
-    DATABASE_URL: `${PG_URL}/${name}`,
-    REDIS_URL,
-    REDIS_PREFIX: `test-proc-${name}`,
-    SECRET_KEY: randomBytes(32).toString('base64'),
     API_TOKENS: 'admin:process-test-admin-token',
     ...overrides,
   };
@@ -109,7 +109,11 @@ describe('start-up failures', () => {
   });
 
   it('says to start Redis when Redis cannot be reached', async () => {
-    const service = await spawnService('all', environment({ REDIS_URL: 'redis://127.0.0.1:1' }));
+    // Nothing listens on port 1: this needs no Redis, so it runs on both transports' projects.
+    const service = await spawnService(
+      'all',
+      environment({ QUEUE_TRANSPORT: 'redis', REDIS_URL: 'redis://127.0.0.1:1' }),
+    );
     expect((await service.exited).code).toBe(1);
     expect(service.lines.join('\n')).toContain('Start Redis or set REDIS_URL');
   });

@@ -33,7 +33,7 @@ export function createPostgresEventTarget(options: {
   databaseUrl: string;
   pool: pg.Pool;
   logger: Logger;
-}): BusTarget {
+}): BusTarget & { listening(): boolean } {
   const { pool, logger } = options;
   const listeners = new Map<string, Set<Listener>>();
   let client: pg.Client | undefined;
@@ -98,8 +98,9 @@ export function createPostgresEventTarget(options: {
       });
   };
   let connecting: Promise<void> = listen();
+  let publishing: Promise<unknown> = Promise.resolve();
 
-  const target: BusTarget = {
+  const target: BusTarget & { listening(): boolean } = {
     addEventListener(type: string, listener: Listener | null) {
       if (!listener) return;
       let set = listeners.get(type);
@@ -116,7 +117,7 @@ export function createPostgresEventTarget(options: {
     dispatchEvent(event: Event) {
       const c = event.type;
       const text = JSON.stringify({ c, d: (event as CustomEvent).detail as unknown });
-      const publish =
+      const publish = () =>
         Buffer.byteLength(text) <= MAX_NOTIFY_BYTES
           ? pool.query('SELECT pg_notify($1, $2)', [CHANNEL, text])
           : pool.query(
@@ -124,13 +125,20 @@ export function createPostgresEventTarget(options: {
                SELECT pg_notify($1, json_build_object('c', $4::text, 'r', (SELECT id FROM stored))::text)`,
               [CHANNEL, randomUUID(), JSON.stringify((event as CustomEvent).detail), c],
             );
-      publish.catch((error: unknown) => logger.warn({ topic: c, err: error }, 'event not published'));
+      // One at a time, in call order: notifications sent at once on different pooled connections reach
+      // listeners in commit order, which is not the order they were sent in.
+      publishing = publishing
+        .then(publish)
+        .catch((error: unknown) => logger.warn({ topic: c, err: error }, 'event not published'));
       return true;
     },
     // LISTEN covers every channel of the bus: once it is in effect, so is every subscription.
     ready: () => connecting,
+    /** Whether the LISTEN session is up now (false while it reconnects: events sent then are lost). */
+    listening: () => client !== undefined,
     async close() {
       closed = true;
+      await publishing;
       await connecting.catch(() => undefined);
       await client?.end().catch(() => undefined);
       client = undefined;

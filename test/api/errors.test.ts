@@ -3,12 +3,13 @@ import { count } from '../support/db.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
 import { postGraphQL } from '../support/client.js';
 import { ADMIN_TOKEN, startHarness, type Harness } from '../support/harness.js';
+import { pgPort } from '../support/env.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 let h: Harness;
 let proxy: TcpProxy;
 beforeAll(async () => {
-  proxy = await startTcpProxy(5432);
+  proxy = await startTcpProxy(pgPort());
   h = await startHarness({ databasePort: proxy.port });
 });
 afterAll(async () => {

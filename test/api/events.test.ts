@@ -35,7 +35,7 @@ const SUBSCRIBE = /* GraphQL */ `
   }
 `;
 
-// Two service instances on one metadata store and one Redis, as two processes would be.
+// Two service instances on one metadata store and one transport, as two processes would be.
 let a: Harness;
 let b: Harness;
 beforeAll(async () => {

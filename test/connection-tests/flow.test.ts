@@ -1,16 +1,18 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  check,
   draftFor,
   followTest,
+  freshDatabase,
   runDraft,
   sessionsOnTargets,
   targets,
   TEST_FIELDS,
   type TestData,
 } from '../support/connection-tests.js';
-import { count } from '../support/db.js';
-import { CANARY_PASSWORD, REDIS_URL } from '../support/env.js';
+import { all, count } from '../support/db.js';
+import { CANARY_PASSWORD, pgPort, redisUrl, transport } from '../support/env.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { jobEvent } from '../support/jobs.js';
@@ -281,16 +283,10 @@ describe('a worker killed during a test', () => {
       `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
       { id: testId },
     );
-    const doomed = await spawnService('worker', {
-      NODE_ENV: 'test',
-      DATABASE_URL: api.config.databaseUrl ?? '',
-      REDIS_URL: api.config.redisUrl ?? '',
-      REDIS_PREFIX: api.config.redisPrefix,
-      SECRET_KEY: api.config.secretKey ?? '',
-      JOB_LOCK_MS: '2000',
-      CONNECT_TIMEOUT_MS: '60000',
-      TEST_TIMEOUT_MS: '60000',
-    });
+    const doomed = await spawnService(
+      'worker',
+      api.processEnv({ JOB_LOCK_MS: '2000', CONNECT_TIMEOUT_MS: '60000', TEST_TIMEOUT_MS: '60000' }),
+    );
     try {
       // Wait until the first worker is stuck logging in to the held target.
       for await (const message of live) {
@@ -319,42 +315,121 @@ describe('a worker killed during a test', () => {
   });
 });
 
-describe('secrets in Redis', () => {
-  it('are never there: jobs carry the test id only', async () => {
-    const draft = draftFor(targets().scram, { password: CANARY_PASSWORD });
+/** A draft test of `scram` with the canary as its password, queued and not run (no worker). */
+async function queuedCanaryTest(): Promise<string> {
+  const draft = draftFor(targets().scram, { password: CANARY_PASSWORD });
+  const started = await api.gql<{ testConnection: { id: string } }>(
+    `mutation($draft: ConnectionDraftInput!) { testConnection(input: { draft: $draft }) { id } }`,
+    { draft },
+  );
+  const testId = started.data!.testConnection.id;
+  const job = await api.queue('connection-test').getJob(testId);
+  expect(job?.data).toEqual({ testId });
+  return testId;
+}
+
+if (transport() === 'redis') {
+  describe('secrets in Redis', () => {
+    it('are never there: jobs carry the test id only', async () => {
+      await queuedCanaryTest();
+      const redis = new Redis(redisUrl());
+      try {
+        const keys = await redis.keys(`${api.config.redisPrefix}:*`);
+        expect(keys.length).toBeGreaterThan(0);
+        for (const key of keys) {
+          expect(key).not.toContain(CANARY_PASSWORD);
+          const type = await redis.type(key);
+          const dump =
+            type === 'hash'
+              ? await redis.hgetall(key)
+              : type === 'string'
+                ? await redis.get(key)
+                : type === 'list'
+                  ? await redis.lrange(key, 0, -1)
+                  : type === 'zset'
+                    ? await redis.zrange(key, 0, -1)
+                    : type === 'stream'
+                      ? await redis.xrange(key, '-', '+')
+                      : type === 'set'
+                        ? await redis.smembers(key)
+                        : null;
+          expect(JSON.stringify(dump)).not.toContain(CANARY_PASSWORD);
+        }
+      } finally {
+        redis.disconnect();
+      }
+    });
+  });
+} else {
+  describe("secrets in BullMQ's schema", () => {
+    it('are never there: jobs carry the test id only', async () => {
+      const testId = await queuedCanaryTest();
+      const tables = await all<{ name: string }>(
+        api.pool,
+        "SELECT quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'bullmq'",
+      );
+      expect(tables.length).toBeGreaterThan(0);
+      // Every row of every table, as text: the job is there (by id), the password nowhere.
+      const rows: string[] = [];
+      for (const { name } of tables) {
+        const dump = await all<{ row: string }>(api.pool, `SELECT t::text AS row FROM bullmq.${name} t`);
+        rows.push(...dump.map((r) => r.row));
+      }
+      expect(rows.some((row) => row.includes(testId))).toBe(true);
+      expect(rows.filter((row) => row.includes(CANARY_PASSWORD))).toEqual([]);
+    });
+  });
+}
+
+describe('an event larger than NOTIFY carries (8,000 bytes)', () => {
+  it('reaches a subscriber of the api process from a worker process; on postgres by way of event_payloads', async () => {
+    // 150 schemas app_full may use, each with a table, of which it may read the first only: SCHEMA
+    // lists every schema, and READ_PRIVILEGES warns with a GRANT naming every schema, on both endpoints.
+    const schemas = Array.from(
+      { length: 150 },
+      (_, i) => `a_rather_long_schema_name_${String(i).padStart(3, '0')}`,
+    );
+    const database = await freshDatabase({
+      setup: schemas
+        .map(
+          (schema) =>
+            `CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.t (id int); GRANT USAGE ON SCHEMA ${schema} TO app_full;`,
+        )
+        .concat(`GRANT SELECT ON ${schemas[0]}.t TO app_full;`)
+        .join('\n'),
+    });
+    const { scram, standby } = targets();
     const started = await api.gql<{ testConnection: { id: string } }>(
       `mutation($draft: ConnectionDraftInput!) { testConnection(input: { draft: $draft }) { id } }`,
-      { draft },
+      { draft: draftFor(scram, { databaseAttribute: 'PRIMARY_STANDBY', standby, databaseName: database }) },
     );
     const testId = started.data!.testConnection.id;
-    const job = await api.queue('connection-test').getJob(testId);
-    expect(job?.data).toEqual({ testId });
-
-    const redis = new Redis(REDIS_URL);
+    const following = followTest(api, testId);
+    // The worker is a process of its own: its events reach this one over the transport only.
+    const worker = await spawnService('worker', api.processEnv());
     try {
-      const keys = await redis.keys(`${api.config.redisPrefix}:*`);
-      expect(keys.length).toBeGreaterThan(0);
-      for (const key of keys) {
-        expect(key).not.toContain(CANARY_PASSWORD);
-        const type = await redis.type(key);
-        const dump =
-          type === 'hash'
-            ? await redis.hgetall(key)
-            : type === 'string'
-              ? await redis.get(key)
-              : type === 'list'
-                ? await redis.lrange(key, 0, -1)
-                : type === 'zset'
-                  ? await redis.zrange(key, 0, -1)
-                  : type === 'stream'
-                    ? await redis.xrange(key, '-', '+')
-                    : type === 'set'
-                      ? await redis.smembers(key)
-                      : null;
-        expect(JSON.stringify(dump)).not.toContain(CANARY_PASSWORD);
+      const { messages, final } = await following;
+      expect(final.status).toBe('PASSED');
+      for (const endpoint of ['PRIMARY', 'STANDBY'] as const) {
+        expect(check(final, 'SCHEMA', endpoint).message).toContain(schemas.at(-1));
+        expect(check(final, 'READ_PRIVILEGES', endpoint)).toMatchObject({
+          status: 'WARNING',
+          hint: expect.stringContaining(schemas.at(-1)!) as unknown,
+        });
       }
+      expect(final.standbyServer?.readableSchemas).toEqual(expect.arrayContaining(schemas));
+      // The events that carried it were larger than a notification may be.
+      expect(Buffer.byteLength(JSON.stringify(final))).toBeGreaterThan(8_000);
+      // Every message after the first (the stored state) was an event, and many were that large.
+      const large = messages.slice(1).filter((m) => Buffer.byteLength(JSON.stringify(m)) > 8_000);
+      expect(large.length).toBeGreaterThan(1);
+      // Only the postgres transport stores payloads: Redis pub/sub carries them whole.
+      const stored = await count(api.pool, 'event_payloads');
+      if (transport() === 'postgres') expect(stored).toBeGreaterThan(0);
+      else expect(stored).toBe(0);
     } finally {
-      redis.disconnect();
+      worker.child.kill('SIGTERM');
+      await worker.exited;
     }
   });
 });
@@ -376,41 +451,94 @@ describe('failures', () => {
     }
   });
 
-  it('of the service are retried with backoff: the metadata store lost mid-test', async () => {
-    const store = await startTcpProxy(5432);
-    const held = await startTcpProxy(targets().scram.port);
-    held.hold();
-    const { testId } = await createFor({ host: '127.0.0.1', port: held.port });
-    // Subscribed before any worker exists, so that no change of the test can be published unseen.
-    const live = await api.subscribe<{ connectionTestUpdated: TestData }>(
-      `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
-      { id: testId },
-    );
-    const events = await api.queueEvents('connection-test');
-    const worker = await startHarness({ sharedWith: api, role: 'worker', databasePort: store.port });
-    try {
-      for await (const message of live) {
-        if (
-          message.data?.connectionTestUpdated.checks.find((c) => c.name === 'AUTHENTICATE')?.status ===
-          'RUNNING'
-        )
-          break;
+  // On Redis the queue outlives the metadata store: BullMQ records the failed attempt and retries it.
+  if (transport() === 'redis') {
+    it('of the service are retried with backoff: the metadata store lost mid-test', async () => {
+      const store = await startTcpProxy(pgPort());
+      const held = await startTcpProxy(targets().scram.port);
+      held.hold();
+      const { testId } = await createFor({ host: '127.0.0.1', port: held.port });
+      // Subscribed before any worker exists, so that no change of the test can be published unseen.
+      const live = await api.subscribe<{ connectionTestUpdated: TestData }>(
+        `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
+        { id: testId },
+      );
+      const events = await api.queueEvents('connection-test');
+      const worker = await startHarness({ sharedWith: api, role: 'worker', databasePort: store.port });
+      try {
+        for await (const message of live) {
+          if (
+            message.data?.connectionTestUpdated.checks.find((c) => c.name === 'AUTHENTICATE')?.status ===
+            'RUNNING'
+          )
+            break;
+        }
+        // The attempt fails on the metadata store, and BullMQ holds the job back for its retry.
+        const delayed = jobEvent(events, 'delayed', testId, 15_000);
+        await store.cut(); // the worker can no longer record the test...
+        held.release(); // ...which now runs to its end
+        await delayed;
+        await store.restore();
+        const { final } = await followTest(api, testId);
+        expect(final.status).toBe('PASSED');
+        expect(await count(api.pool, 'connection_tests WHERE id = $1 AND attempts = 2', [testId])).toBe(1);
+      } finally {
+        await worker.stop();
+        await store.close();
+        await held.close();
       }
-      // The attempt fails on the metadata store, and BullMQ holds the job back for its retry.
-      const delayed = jobEvent(events, 'delayed', testId, 15_000);
-      await store.cut(); // the worker can no longer record the test...
-      held.release(); // ...which now runs to its end
-      await delayed;
-      await store.restore();
-      const { final } = await followTest(api, testId);
-      expect(final.status).toBe('PASSED');
-      expect(await count(api.pool, 'connection_tests WHERE id = $1 AND attempts = 2', [testId])).toBe(1);
-    } finally {
-      await worker.stop();
-      await store.close();
-      await held.close();
-    }
-  });
+    });
+  } else {
+    // Without Redis the queue is in the metadata store too: a worker that lost it can record neither
+    // the test nor the job's failure, and the job goes to another worker once its lock lapses.
+    it('of the service leave the job to another worker: the metadata store, queue and all, lost mid-test', async () => {
+      const store = await startTcpProxy(pgPort());
+      const held = await startTcpProxy(targets().scram.port);
+      held.hold();
+      const { testId } = await createFor({ host: '127.0.0.1', port: held.port });
+      const live = await api.subscribe<{ connectionTestUpdated: TestData }>(
+        `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
+        { id: testId },
+      );
+      const cut = await startHarness({
+        sharedWith: api,
+        role: 'worker',
+        databasePort: store.port,
+        // BullMQ could not record the end of its attempt either, and still counts that job as running:
+        // at shutdown the worker waits for it until its deadline.
+        env: { JOB_LOCK_MS: '2000', SHUTDOWN_TIMEOUT_MS: '2000' },
+      });
+      let stopping: Promise<void> | undefined;
+      const stopCut = () => (stopping ??= cut.stop());
+      try {
+        for await (const message of live) {
+          if (check(message.data!.connectionTestUpdated, 'AUTHENTICATE').status === 'RUNNING') break;
+        }
+        await store.cut(); // from now on that worker can write nothing...
+        held.release(); // ...while its attempt runs to its end
+        const rescuer = await startWorker();
+        try {
+          const { final } = await followTest(api, testId);
+          expect(final.status).toBe('PASSED');
+          expect(await count(api.pool, 'connection_tests WHERE id = $1 AND attempts = 2', [testId])).toBe(1);
+        } finally {
+          await rescuer.stop();
+        }
+        // The first worker gets its store back and stops: nothing of its attempt overwrites the second's.
+        await store.restore();
+        await stopCut();
+        expect(
+          await count(api.pool, "connection_tests WHERE id = $1 AND attempts = 2 AND status = 'PASSED'", [
+            testId,
+          ]),
+        ).toBe(1);
+      } finally {
+        await stopCut();
+        await store.close();
+        await held.close();
+      }
+    });
+  }
 });
 
 it('leaves no connection open on the targets once its tests are over', async () => {

@@ -235,14 +235,7 @@ describe('many processes', () => {
   const workers: ServiceProcess[] = [];
   beforeAll(async () => {
     api = await startHarness({ role: 'api', env: INTERVAL });
-    env = {
-      NODE_ENV: 'test',
-      DATABASE_URL: api.config.databaseUrl ?? '',
-      REDIS_URL: api.config.redisUrl ?? '',
-      REDIS_PREFIX: api.config.redisPrefix,
-      SECRET_KEY: api.config.secretKey ?? '',
-      ...INTERVAL,
-    };
+    env = api.processEnv(INTERVAL);
   });
   afterEach(async () => {
     await stopWorkers();
@@ -289,11 +282,11 @@ describe('many processes', () => {
     expect(Math.min(...gaps)).toBeGreaterThan(0.5);
   });
 
-  it('repairs the beat schedulers when the workers restart after Redis lost them', async () => {
+  it('repairs the beat schedulers when the workers restart after the queue lost them', async () => {
     await startWorkers();
     const { id, database } = await beatingSource();
 
-    // Every process stops; Redis loses the data source's beat scheduler and has one of no data source.
+    // Every process stops; the queue loses the data source's beat scheduler and has one of no data source.
     await stopWorkers();
     await api.queue('heartbeat').removeJobScheduler(`beat-${id}`);
     await api.queue('heartbeat').upsertJobScheduler(

@@ -1,26 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphQLClient, nextValue, type GraphQLClient, type Subscription } from '../support/client.js';
 import { draftFor, targets, TEST_FIELDS, type TestData } from '../support/connection-tests.js';
-import { CANARY_PASSWORD, PG_URL, REDIS_URL } from '../support/env.js';
+import { CANARY_PASSWORD } from '../support/env.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
-import { cloneTemplate, dropTestDatabase } from '../support/harness.js';
+import {
+  cloneTemplate,
+  deploymentEnv,
+  deploymentQueues,
+  dropTestDatabase,
+  type DeploymentQueues,
+} from '../support/harness.js';
 import { assertNoCanaryIn, spawnService, type ServiceProcess } from '../support/service-process.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 // Scale-out as operators run it: two api processes and worker processes, real child processes, one
-// metadata store and one Redis.
+// metadata store and one transport (Redis, or the metadata store itself without Redis).
 
 const TOKEN = 'multiprocess-admin-token';
 const database = `dss_multi_${randomBytes(4).toString('hex')}`;
+const redisPrefix = `test-${database}`;
 const env = {
+  ...deploymentEnv({ databaseName: database, redisPrefix, secretKey: randomBytes(32).toString('base64') }),
   NODE_ENV: 'development',
-  DATABASE_URL: `${PG_URL}/${database}`,
-  REDIS_URL,
-  REDIS_PREFIX: `test-${database}`,
-  SECRET_KEY: randomBytes(32).toString('base64'),
   API_TOKENS: `admin:${TOKEN}`,
   JOB_LOCK_MS: '2000',
   SHUTDOWN_TIMEOUT_MS: '2000',
@@ -34,7 +37,7 @@ let workers: ServiceProcess[] = [];
 let apiA: GraphQLClient;
 let apiB: GraphQLClient;
 let held: TcpProxy;
-let redis: Redis;
+let bullmq: DeploymentQueues;
 let queue: Queue;
 
 async function start(role: 'api' | 'worker'): Promise<ServiceProcess> {
@@ -44,7 +47,7 @@ async function start(role: 'api' | 'worker'): Promise<ServiceProcess> {
   return service;
 }
 
-/** A worker process, once its BullMQ workers are registered with Redis (state, not its log). */
+/** A worker process, once its BullMQ workers are registered (state, not its log). */
 async function startWorker(): Promise<ServiceProcess> {
   const worker = await start('worker');
   workers.push(worker);
@@ -55,22 +58,17 @@ async function startWorker(): Promise<ServiceProcess> {
 }
 
 /**
- * Follows a test on one api process. Resolves once that process has the Redis subscription in place,
- * so that no change of the test (by any worker started afterwards) can be missed. The subscription
- * is another process's, so there is no event to await: its channel appearing in Redis is the state.
+ * Follows a test on one api process. Resolves once that process has the subscription in place, so
+ * that no change of the test (by any worker started afterwards) can be missed: the first message, the
+ * test as it stands, is read only once the subscription is in effect on the transport.
  */
 async function follow(api: GraphQLClient, testId: string) {
   const updates: Subscription<{ connectionTestUpdated: TestData }> = api.subscribe(
     `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${TEST_FIELDS} } }`,
     { id: testId },
   );
-  const first = nextValue(updates, `the first state of test ${testId}`, 10_000);
-  await expect
-    .poll(async () => (await redis.pubsub('CHANNELS', `${env.REDIS_PREFIX}:events:*:${testId}`)).length, {
-      timeout: 10_000,
-    })
-    .toBe(1);
-  let last = (await first).data?.connectionTestUpdated;
+  let last = (await nextValue(updates, `the first state of test ${testId}`, 10_000)).data
+    ?.connectionTestUpdated;
   /** The next state matching `until`, or the last one when the test ends first. */
   const reaches = async (until: (test: TestData) => boolean): Promise<TestData> => {
     while (!last || !until(last)) {
@@ -97,8 +95,8 @@ async function crash(worker: ServiceProcess) {
 beforeAll(async () => {
   await cloneTemplate(database);
   held = await startTcpProxy(targets().scram.port);
-  redis = new Redis(REDIS_URL);
-  queue = new Queue('connection-test', { connection: redis, prefix: env.REDIS_PREFIX });
+  bullmq = deploymentQueues({ databaseName: database, redisPrefix });
+  queue = bullmq.queue('connection-test');
   const [a, b] = await Promise.all([start('api'), start('api')]);
   apiA = createGraphQLClient(a.url, { token: TOKEN });
   apiB = createGraphQLClient(b.url, { token: TOKEN });
@@ -113,9 +111,9 @@ afterAll(async () => {
   for (const service of processes) service.child.kill('SIGKILL');
   await Promise.all(processes.map((service) => service.exited));
   await queue.close();
-  redis.disconnect();
+  await bullmq.close();
   await held.close();
-  await dropTestDatabase(database, env.REDIS_PREFIX);
+  await dropTestDatabase(database, redisPrefix);
   assertNoCanaryIn(processes.flatMap((service) => service.lines));
 });
 

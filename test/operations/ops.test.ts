@@ -1,11 +1,14 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draftFor, freshDatabase, runDraft, targets } from '../support/connection-tests.js';
-import { count } from '../support/db.js';
+import { all, count } from '../support/db.js';
+import { databaseUrl, pgPort, redisUrl, transport } from '../support/env.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
 import { ADMIN_TOKEN, nextValue, startHarness, VIEWER_TOKEN, type Harness } from '../support/harness.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 
-// What operators use: metrics, Bull Board, the queue controls, and the behaviour while Redis is down.
+// What operators use: metrics, Bull Board, the queue controls, and the behaviour while the transport
+// (Redis, or the metadata store that holds the queues and carries the events) is down.
 
 let h: Harness;
 beforeAll(async () => {
@@ -203,38 +206,170 @@ describe('queue controls (admin only)', () => {
   });
 });
 
-describe('Redis down', () => {
-  it('fails createDataSource fast with SERVICE_UNAVAILABLE and leaves no row without a job', async () => {
-    const redis = await startTcpProxy(6379);
-    const cut = await startHarness({ role: 'api', env: { REDIS_URL: `redis://127.0.0.1:${redis.port}` } });
-    try {
-      await redis.cut();
-      const started = Date.now();
-      const result = await cut.gql(CREATE_DATA_SOURCE, {
-        input: dataSourceInput({ identifier: 'while-redis-is-down' }),
-      });
-      expect(Date.now() - started).toBeLessThan(2_000);
-      expect(result.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
-      expect(await count(cut.pool, 'data_sources')).toBe(0);
-      expect(await count(cut.pool, 'connection_tests')).toBe(0);
+/** Every open test has its job: nothing was half-written (a test row without a job). */
+async function expectEveryOpenTestQueued(cut: Harness) {
+  const open = await all<{ id: string }>(
+    cut.pool,
+    "SELECT id FROM connection_tests WHERE status IN ('QUEUED', 'RUNNING')",
+  );
+  expect(open.length).toBeGreaterThan(0);
+  for (const test of open)
+    expect(await cut.queue('connection-test').getJobState(test.id)).not.toBe('unknown');
+}
 
-      await redis.restore();
-      // The service reconnects by itself; from outside, its readiness answer is the only sign.
-      await expect
-        .poll(async () => (await fetch(cut.url.replace('/graphql', '/readyz'))).status, { timeout: 10_000 })
-        .toBe(200);
-      const after = await cut.gql<{ createDataSource: { test: { id: string } } }>(CREATE_DATA_SOURCE, {
-        input: dataSourceInput({ identifier: 'after-redis-is-back' }),
-      });
-      expect(after.errors).toBeUndefined();
-      const open = await cut.pool.query<{ id: string }>(
-        "SELECT id FROM connection_tests WHERE status IN ('QUEUED', 'RUNNING')",
-      );
-      for (const test of open.rows)
-        expect(await cut.queue('connection-test').getJobState(test.id)).not.toBe('unknown');
-    } finally {
-      await cut.stop();
-      await redis.close();
-    }
+const readyz = async (cut: Harness) => (await fetch(cut.url.replace('/graphql', '/readyz'))).status;
+
+if (transport() === 'redis') {
+  describe('Redis down', () => {
+    it('fails createDataSource fast with SERVICE_UNAVAILABLE and leaves no row without a job', async () => {
+      const { hostname, port } = new URL(redisUrl());
+      const redis = await startTcpProxy(Number(port || 6379), hostname);
+      const cut = await startHarness({ role: 'api', env: { REDIS_URL: `redis://127.0.0.1:${redis.port}` } });
+      try {
+        await redis.cut();
+        const started = Date.now();
+        const result = await cut.gql(CREATE_DATA_SOURCE, {
+          input: dataSourceInput({ identifier: 'while-redis-is-down' }),
+        });
+        expect(Date.now() - started).toBeLessThan(2_000);
+        expect(result.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+        expect(await count(cut.pool, 'data_sources')).toBe(0);
+        expect(await count(cut.pool, 'connection_tests')).toBe(0);
+
+        await redis.restore();
+        // The service reconnects by itself; from outside, its readiness answer is the only sign.
+        await expect.poll(() => readyz(cut), { timeout: 10_000 }).toBe(200);
+        const after = await cut.gql(CREATE_DATA_SOURCE, {
+          input: dataSourceInput({ identifier: 'after-redis-is-back' }),
+        });
+        expect(after.errors).toBeUndefined();
+        await expectEveryOpenTestQueued(cut);
+      } finally {
+        await cut.stop();
+        await redis.close();
+      }
+    });
   });
-});
+} else {
+  /** The pid of a harness's LISTEN session on the metadata store, once it listens. */
+  const listener = async (cut: Harness) =>
+    (
+      await all<{ pid: number }>(
+        cut.pool,
+        `SELECT pid FROM pg_stat_activity
+          WHERE datname = $1 AND application_name = 'data-source-service events'
+            AND state = 'idle' AND query LIKE 'LISTEN%'`,
+        [cut.databaseName],
+      )
+    ).map((row) => row.pid);
+
+  type CreatedEvent = { dataSourceEvents: { kind: string; dataSource: { identifier: string } | null } };
+
+  /** Creates a data source and awaits its CREATED event on a subscription made before. */
+  async function createdAndSeen(cut: Harness, identifier: string) {
+    const events = await cut.subscribe<CreatedEvent>(
+      'subscription { dataSourceEvents { kind dataSource { identifier } } }',
+    );
+    const created = await cut.gql(CREATE_DATA_SOURCE, { input: dataSourceInput({ identifier }) });
+    expect(created.errors).toBeUndefined();
+    const event = await nextValue(events, `the CREATED event of ${identifier}`);
+    await events.return?.();
+    return event.data?.dataSourceEvents;
+  }
+
+  describe('the metadata store down (and with it the queues and the events)', () => {
+    it('fails createDataSource fast with SERVICE_UNAVAILABLE, writes nothing, and queues and events work once it is back', async () => {
+      const store = await startTcpProxy(pgPort());
+      const cut = await startHarness({ role: 'api', databasePort: store.port });
+      try {
+        const [before] = await listener(cut);
+        expect(before).toBeDefined();
+        await store.cut();
+        const started = Date.now();
+        const result = await cut.gql(CREATE_DATA_SOURCE, {
+          input: dataSourceInput({ identifier: 'while-the-store-is-down' }),
+        });
+        expect(Date.now() - started).toBeLessThan(2_000);
+        expect(result.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+
+        await store.restore();
+        // The service reconnects by itself; from outside, its readiness answer and its new LISTEN
+        // session (the old one went with the connection) are the signs.
+        await expect.poll(() => readyz(cut), { timeout: 10_000 }).toBe(200);
+        await expect
+          .poll(async () => (await listener(cut)).filter((pid) => pid !== before), { timeout: 10_000 })
+          .toHaveLength(1);
+        expect(await count(cut.pool, 'data_sources')).toBe(0);
+        expect(await count(cut.pool, 'connection_tests')).toBe(0);
+
+        expect(await createdAndSeen(cut, 'after-the-store-is-back')).toEqual({
+          kind: 'CREATED',
+          dataSource: { identifier: 'after-the-store-is-back' },
+        });
+        await expectEveryOpenTestQueued(cut);
+      } finally {
+        await cut.stop();
+        await store.close();
+      }
+    });
+
+    it("rolls the create back when BullMQ's schema refuses the job: no row without a job", async () => {
+      const cut = await startHarness({ role: 'api' });
+      try {
+        await cut.pool.query('ALTER SCHEMA bullmq RENAME TO bullmq_away');
+        try {
+          const refused = await cut.gql(CREATE_DATA_SOURCE, {
+            input: dataSourceInput({ identifier: 'job-refused' }),
+          });
+          expect(refused.errors).toHaveLength(1);
+          expect(refused.data).toBeNull();
+        } finally {
+          await cut.pool.query('ALTER SCHEMA bullmq_away RENAME TO bullmq');
+        }
+        expect(await count(cut.pool, 'data_sources')).toBe(0);
+        expect(await count(cut.pool, 'connection_tests')).toBe(0);
+        const after = await cut.gql(CREATE_DATA_SOURCE, {
+          input: dataSourceInput({ identifier: 'job-taken' }),
+        });
+        expect(after.errors).toBeUndefined();
+        await expectEveryOpenTestQueued(cut);
+      } finally {
+        await cut.stop();
+      }
+    });
+  });
+
+  describe('the LISTEN session lost', () => {
+    it('is opened again by itself, and events reach subscribers again', async () => {
+      const [before] = await listener(h);
+      expect(before).toBeDefined();
+      await h.pool.query('SELECT pg_terminate_backend($1)', [before]);
+      await expect
+        .poll(async () => (await listener(h)).filter((pid) => pid !== before), { timeout: 10_000 })
+        .toHaveLength(1);
+      expect(await createdAndSeen(h, 'after-listen-is-back')).toEqual({
+        kind: 'CREATED',
+        dataSource: { identifier: 'after-listen-is-back' },
+      });
+    });
+
+    it('makes /readyz answer 503 while it is away, though the store answers queries', async () => {
+      expect(await readyz(h)).toBe(200);
+      const [before] = await listener(h);
+      expect(before).toBeDefined();
+      // The service's pool keeps its open connections (SELECT 1 still answers); only a new session is refused.
+      const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
+      await admin.connect();
+      try {
+        await admin.query(`ALTER DATABASE "${h.databaseName}" ALLOW_CONNECTIONS false`);
+        await admin.query('SELECT pg_terminate_backend($1)', [before]);
+        await expect.poll(() => readyz(h), { timeout: 10_000 }).toBe(503);
+      } finally {
+        await admin.query(`ALTER DATABASE "${h.databaseName}" ALLOW_CONNECTIONS true`);
+        await admin.end();
+      }
+      await expect.poll(() => readyz(h), { timeout: 10_000 }).toBe(200);
+      expect((await listener(h)).filter((pid) => pid !== before)).toHaveLength(1);
+    });
+  });
+}

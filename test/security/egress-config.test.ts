@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { PG_URL, REDIS_URL } from '../support/env.js';
+import { deploymentEnv } from '../support/harness.js';
 import { spawnService } from '../support/service-process.js';
 
 // A malformed egress CIDR stops the process before it touches anything, with one line an operator
@@ -8,12 +8,13 @@ import { spawnService } from '../support/service-process.js';
 
 function environment(overrides: Record<string, string>) {
   return {
+    ...deploymentEnv({
+      // Never created: the process must stop before it connects anywhere.
+      databaseName: `dss_never_${randomBytes(4).toString('hex')}`,
+      redisPrefix: `test-egress-config-${randomBytes(4).toString('hex')}`,
+      secretKey: randomBytes(32).toString('base64'),
+    }),
     NODE_ENV: 'development',
-    // Never created: the process must stop before it connects anywhere.
-    DATABASE_URL: `${PG_URL}/dss_never_${randomBytes(4).toString('hex')}`,
-    REDIS_URL,
-    REDIS_PREFIX: `test-egress-config-${randomBytes(4).toString('hex')}`,
-    SECRET_KEY: randomBytes(32).toString('base64'),
     API_TOKENS: 'admin:egress-config-admin-token',
     ...overrides,
   };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check, draftFor, runDraft, targets, type TestData } from '../support/connection-tests.js';
+import { pgPort } from '../support/env.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // The egress policy through the real service in production mode: a draft test to this host (the
@@ -43,7 +44,7 @@ describe('in production', () => {
   });
 
   it('refuses a name that resolves to loopback (here: the metadata store itself)', async () => {
-    const test = await runDraft(h, draftFor({ host: 'localhost', port: 5432 }));
+    const test = await runDraft(h, draftFor({ host: 'localhost', port: pgPort() }));
     expect(test.errorCode).toBe('TARGET_NOT_ALLOWED');
     expect(check(test, 'RESOLVE').status).toBe('FAILED');
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CANARY_PASSWORD, PG_URL, REDIS_URL } from '../support/env.js';
-import { dropTestDatabase } from '../support/harness.js';
+import { CANARY_PASSWORD } from '../support/env.js';
+import { deploymentEnv, dropTestDatabase } from '../support/harness.js';
 import { assertNoCanaryIn, spawnService } from '../support/service-process.js';
 
 // Bodies Express refuses before GraphQL sees them: the service as an operator runs it (its own
@@ -17,11 +17,12 @@ const TOKEN = 'body-test-admin-token-0123';
 describe('a request body Express refuses', () => {
   it('gets a JSON answer and one log line, with no stack trace and nothing of the body', async () => {
     const service = await spawnService('api', {
+      ...deploymentEnv({
+        databaseName: name,
+        redisPrefix: `test-proc-${name}`,
+        secretKey: randomBytes(32).toString('base64'),
+      }),
       NODE_ENV: 'development',
-      DATABASE_URL: `${PG_URL}/${name}`,
-      REDIS_URL,
-      REDIS_PREFIX: `test-proc-${name}`,
-      SECRET_KEY: randomBytes(32).toString('base64'),
       API_TOKENS: `admin:${TOKEN}`,
     });
     await service.ready();

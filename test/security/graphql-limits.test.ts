@@ -2,6 +2,7 @@ import { getIntrospectionQuery, type GraphQLFormattedError } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL } from '../support/client.js';
+import { pgPort } from '../support/env.js';
 import { DATA_SOURCE_FIELDS } from '../support/factories.js';
 import { startHarness, VIEWER_TOKEN, type Harness } from '../support/harness.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
@@ -12,7 +13,7 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 let h: Harness;
 let proxy: TcpProxy;
 beforeAll(async () => {
-  proxy = await startTcpProxy(5432);
+  proxy = await startTcpProxy(pgPort());
   h = await startHarness({ databasePort: proxy.port });
 });
 afterAll(async () => {

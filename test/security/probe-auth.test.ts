@@ -30,7 +30,7 @@ const fake = async (options: Parameters<typeof startFakePostgres>[0]) => {
 };
 
 beforeAll(async () => {
-  certificate = selfSignedCertificate();
+  certificate = await selfSignedCertificate();
   // A login to a fake server is followed by a query it never answers: keep that wait short.
   h = await startHarness({
     role: 'all',

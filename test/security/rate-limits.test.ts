@@ -3,8 +3,9 @@ import { count } from '../support/db.js';
 import { CREATE_DATA_SOURCE, dataSourceInput, UPDATE_DATA_SOURCE } from '../support/factories.js';
 import { ADMIN_TOKEN, startHarness, type Harness } from '../support/harness.js';
 
-// Per-token rate limits (PRODUCT.md §5), shared by every API process through Redis. Workers are not
-// started: what is measured is what the API lets through to the queue.
+// Per-token rate limits (PRODUCT.md §5), shared by every API process through the transport (Redis, or
+// the metadata store). Workers are not started: what is measured is what the API lets through to the
+// queue.
 
 const SECOND_ADMIN = 'second-admin-token-0123456789';
 const DRAFT = /* GraphQL */ `
@@ -31,7 +32,7 @@ beforeAll(async () => {
       RATE_LIMIT_MUTATIONS_PER_MINUTE: '8',
     },
   });
-  // A second API process of the same deployment: same Redis prefix, same metadata store.
+  // A second API process of the same deployment: same prefix, same metadata store, same transport.
   b = await startHarness({
     sharedWith: a,
     env: {

@@ -8,7 +8,7 @@ import { passwordBinding } from '../../src/datasources/store.js';
 import { rotateSecrets, type RotationProgress } from '../../src/operations/rotate-secrets.js';
 import { createSecretBox, SecretDecryptionError } from '../../src/secrets/secret-box.js';
 import { all, one } from '../support/db.js';
-import { CANARY_PASSWORD, databaseUrl, REDIS_URL } from '../support/env.js';
+import { CANARY_PASSWORD, databaseUrl } from '../support/env.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -247,13 +247,11 @@ describe('npm run secrets:rotate', () => {
       '0123456789abcdef',
       victim,
     ]);
-    const env = {
+    const env = h.processEnv({
       NODE_ENV: 'development',
-      DATABASE_URL: databaseUrl(h.databaseName),
-      REDIS_URL,
       SECRET_KEY: newKey.toString('base64'),
       SECRET_KEYS_PREVIOUS: oldKey.toString('base64'),
-    };
+    });
 
     const first = await run(env);
     expect(first.code).toBe(1);

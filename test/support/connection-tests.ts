@@ -93,7 +93,7 @@ export const check = (test: TestData, name: string, endpoint: 'PRIMARY' | 'STAND
   return found;
 };
 
-/** Sessions the service (by its application_name, which names its Redis prefix) holds on the real targets. */
+/** Sessions the service (by its application_name, which names its prefix) holds on the real targets. */
 export async function sessionsOnTargets(h: Harness): Promise<number> {
   let total = 0;
   const all = targets();
@@ -135,8 +135,11 @@ export async function onTarget<T extends pg.QueryResultRow>(
   }
 }
 
-/** A fresh database on `scram` that app_full may use; with `logBeats`, a trigger logs every beat. */
-export async function freshDatabase(options: { logBeats?: boolean } = {}): Promise<string> {
+/**
+ * A fresh database on `scram` that app_full may use, on the standby too; with `logBeats`, a trigger
+ * logs every beat; `setup` is SQL to run in it first (as the superuser).
+ */
+export async function freshDatabase(options: { logBeats?: boolean; setup?: string } = {}): Promise<string> {
   const name = `hb_${randomBytes(4).toString('hex')}`;
   await onTarget('postgres', `CREATE DATABASE ${name}`);
   await onTarget('postgres', `GRANT CONNECT, CREATE ON DATABASE ${name} TO app_full`);
@@ -153,22 +156,29 @@ export async function freshDatabase(options: { logBeats?: boolean } = {}): Promi
        GRANT SELECT, INSERT, UPDATE ON drc.heartbeat TO app_full;`,
     );
   }
-  // Replication brings it to the standby a moment later; tests of PRIMARY_STANDBY need it there.
-  // A standby's replay has no event a client can await: ask until it is there (vi.waitFor, which
-  // unlike expect.poll also works in hooks).
-  await vi.waitFor(
-    async () => {
-      const found = await onTarget(
-        standbyProbe,
-        'SELECT 1 FROM pg_database WHERE datname = $1',
-        [name],
-        targets().standby,
-      );
-      if (found.length !== 1) throw new Error(`database ${name} has not reached the standby`);
-    },
-    { timeout: 10_000, interval: 50 },
-  );
+  if (options.setup) await onTarget(name, options.setup);
+  // Tests of PRIMARY_STANDBY need it on the standby too.
+  await replicated();
   return name;
 }
 
-const standbyProbe = 'postgres';
+/**
+ * Resolves once the standby has replayed everything written on `scram` so far. A standby's replay has
+ * no event a client can await: ask until it is there (vi.waitFor, which unlike expect.poll also works
+ * in hooks).
+ */
+export async function replicated(): Promise<void> {
+  const [written] = await onTarget<{ lsn: string }>('postgres', 'SELECT pg_current_wal_lsn()::text AS lsn');
+  await vi.waitFor(
+    async () => {
+      const [standby] = await onTarget<{ replayed: boolean }>(
+        'postgres',
+        'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS replayed',
+        [written?.lsn],
+        targets().standby,
+      );
+      if (!standby?.replayed) throw new Error(`the standby has not replayed ${written?.lsn} yet`);
+    },
+    { timeout: 10_000, interval: 50 },
+  );
+}

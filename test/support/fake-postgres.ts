@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import tls from 'node:tls';
+import { generate } from 'selfsigned';
 import type { PgTarget } from './pg-targets.js';
 
 /**
@@ -94,30 +91,17 @@ export const md5Response = (password: string, user: string, salt: Buffer) =>
     .update(Buffer.concat([Buffer.from(md5Stored(password, user)), salt]))
     .digest('hex')}`;
 
-/** A throwaway self-signed certificate for a fake server's TLS. */
-export function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'fake-pg-cert-'));
-  try {
-    const key = path.join(dir, 'key.pem');
-    const cert = path.join(dir, 'cert.pem');
-    execFileSync(
-      '/usr/bin/openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'].concat([
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-      ]),
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(key), cert: readFileSync(cert) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** A throwaway self-signed certificate for a fake server's TLS (CN=localhost, a day long). */
+export async function selfSignedCertificate(): Promise<{ key: Buffer; cert: Buffer }> {
+  const now = Date.now();
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notBeforeDate: new Date(now - 60_000),
+    notAfterDate: new Date(now + 24 * 3600_000),
+  });
+  return { key: Buffer.from(pems.private), cert: Buffer.from(pems.cert) };
 }
 
 export async function startFakePostgres(options: {

@@ -1,15 +1,34 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFile, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
+import {
+  appendFile,
+  chmod,
+  chown,
+  copyFile,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { generate } from 'selfsigned';
+import { embeddedBinaries } from '../../src/lib/embedded-postgres.js';
 
 /**
  * Throwaway PostgreSQL servers (and a few fake TCP servers) for connection-test integration tests, started
  * once per run. Everything lives under one fresh temp dir; nothing touches the PostgreSQL on :5432.
+ * The servers are the embedded PostgreSQL's binaries (the npm package the service starts without
+ * DATABASE_URL), so the suite needs no PostgreSQL installed; the certificate comes from `selfsigned`,
+ * not openssl.
  */
 
 export interface PgTarget {
@@ -65,10 +84,41 @@ export const ROLES: Record<RoleName, { password: string }> & { [name: string]: {
 };
 
 const HOST = '127.0.0.1';
-const PG_BIN = '/usr/lib/postgresql/15/bin';
-const OPENSSL = '/usr/bin/openssl';
 const RUNUSER = '/usr/sbin/runuser';
 const AS_ROOT = process.getuid?.() === 0;
+
+interface Account {
+  uid: number;
+  gid: number;
+}
+
+/**
+ * PostgreSQL refuses to run as root: as root, the servers run as the OS user `postgres`, created when
+ * missing (as the service does for its embedded PostgreSQL). Undefined when not root.
+ */
+function postgresAccount(): Account | undefined {
+  if (!AS_ROOT) return undefined;
+  const id = (flag: '-u' | '-g') => {
+    const result = spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+    return result.status === 0 ? Number(result.stdout.trim()) : undefined;
+  };
+  if (id('-u') === undefined) {
+    spawnSync('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      'postgres',
+    ]);
+  }
+  const uid = id('-u');
+  const gid = id('-g');
+  if (uid === undefined || gid === undefined) {
+    throw new Error('pg-targets: running as root, and there is no OS user "postgres" to run PostgreSQL as');
+  }
+  return { uid, gid };
+}
 
 /** Runs a command as the `postgres` OS user when we are root (PostgreSQL refuses root), else directly. */
 function runPg(cmd: string, args: string[], cwd: string, timeoutMs = 60_000): Promise<string> {
@@ -187,8 +237,8 @@ const SETUP_CLUSTER = `
   REVOKE CREATE ON DATABASE appdb FROM app_nocreate;
 `;
 
-/** Setup inside `appdb`. */
-const SETUP_APPDB = `
+/** Setup inside `appdb` (and inside a fresh database that should look like it: freshDatabase's `setup`). */
+export const SETUP_APPDB = `
   REVOKE CREATE ON SCHEMA public FROM PUBLIC;
   CREATE SCHEMA sales;
   CREATE TABLE sales.orders (id int PRIMARY KEY);
@@ -248,6 +298,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startTargets(
   options: { maxConnections?: number } = {},
 ): Promise<{ targets: Targets; stop: () => Promise<void> }> {
+  const bin = await embeddedBinaries();
+  const account = postgresAccount();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pg-targets-'));
   await chmod(dir, 0o777);
   const socketDir = path.join(dir, 'sockets');
@@ -263,7 +315,7 @@ export async function startTargets(
 
   const pgCtlStopSync = (server: PgServer) => {
     const args = ['stop', '-D', server.dataDir, '-m', 'immediate', '-w'];
-    const cmd = path.join(PG_BIN, 'pg_ctl');
+    const cmd = bin.pg_ctl;
     try {
       if (AS_ROOT)
         execFileSync(RUNUSER, ['-u', 'postgres', '--', cmd, ...args], { cwd: os.tmpdir(), stdio: 'ignore' });
@@ -280,7 +332,7 @@ export async function startTargets(
   process.once('exit', onExit);
 
   const stopServer = async (server: PgServer) => {
-    await runPg(path.join(PG_BIN, 'pg_ctl'), ['stop', '-D', server.dataDir, '-m', 'immediate', '-w'], dir);
+    await runPg(bin.pg_ctl, ['stop', '-D', server.dataDir, '-m', 'immediate', '-w'], dir);
     const index = started.indexOf(server);
     if (index >= 0) started.splice(index, 1);
   };
@@ -322,11 +374,7 @@ export async function startTargets(
     const start = async (s: PgServer) => {
       // Tracked before pg_ctl returns: a postmaster that came up but missed the -w deadline is stopped too.
       started.push(s);
-      await runPg(
-        path.join(PG_BIN, 'pg_ctl'),
-        ['start', '-D', s.dataDir, '-l', s.logFile, '-w', '-t', '60'],
-        dir,
-      );
+      await runPg(bin.pg_ctl, ['start', '-D', s.dataDir, '-l', s.logFile, '-w', '-t', '60'], dir);
     };
 
     const initPrimary = async (
@@ -336,7 +384,7 @@ export async function startTargets(
       beforeStart?: () => Promise<void>,
     ) => {
       await runPg(
-        path.join(PG_BIN, 'initdb'),
+        bin.initdb,
         [
           '-D',
           s.dataDir,
@@ -361,30 +409,36 @@ export async function startTargets(
       await start(s);
     };
 
+    // A self-signed server certificate for localhost and 127.0.0.1, valid for a day. The key must
+    // belong to the server's user and be readable by it alone, or PostgreSQL refuses to start.
     const makeCertificate = async () => {
-      const key = path.join(tls.dataDir, 'server.key');
-      await runPg(
-        OPENSSL,
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          key,
-          '-out',
-          path.join(tls.dataDir, 'server.crt'),
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-          '-addext',
-          'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      const now = Date.now();
+      const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+        keySize: 2048,
+        algorithm: 'sha256',
+        notBeforeDate: new Date(now - 60_000),
+        notAfterDate: new Date(now + 24 * 3600_000),
+        extensions: [
+          { name: 'basicConstraints', cA: false },
+          { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+          { name: 'extKeyUsage', serverAuth: true },
+          {
+            name: 'subjectAltName',
+            altNames: [
+              { type: 2, value: 'localhost' },
+              { type: 7, ip: HOST },
+            ],
+          },
         ],
-        dir,
-      );
-      await chmod(key, 0o600);
+      });
+      const key = path.join(tls.dataDir, 'server.key');
+      const cert = path.join(tls.dataDir, 'server.crt');
+      await writeFile(key, pems.private, { mode: 0o600 });
+      await writeFile(cert, pems.cert, { mode: 0o644 });
+      if (account) {
+        await chown(key, account.uid, account.gid);
+        await chown(cert, account.uid, account.gid);
+      }
     };
 
     const replicationSettings = { max_wal_senders: 10, max_replication_slots: 10 };
@@ -433,32 +487,41 @@ export async function startTargets(
     ]);
 
     // The standby: a base backup of `scram` (roles and appdb included), on its own port.
-    await runPg(
-      'env',
-      [
-        `PGPASSWORD=${SUPERUSER_PASSWORD}`,
-        path.join(PG_BIN, 'pg_basebackup'),
-        '-D',
-        standby.dataDir,
-        '-h',
-        HOST,
-        '-p',
-        String(scram.port),
-        '-U',
-        'postgres',
-        '-R',
-        '-X',
-        'stream',
-        '--checkpoint=fast',
-        '--no-sync',
-      ],
-      dir,
-    );
     const conninfo = `host=${HOST} port=${scram.port} user=postgres password=${SUPERUSER_PASSWORD} application_name=standby`;
-    await appendFile(
-      path.join(standby.dataDir, 'postgresql.auto.conf'),
-      `\n# pg-targets\nport = ${standby.port}\nprimary_conninfo = '${conninfo}'\n`,
-    );
+    const basebackup = await systemBaseBackup(await serverMajor(bin.postgres));
+    if (basebackup) {
+      await runPg(
+        'env',
+        [
+          `PGPASSWORD=${SUPERUSER_PASSWORD}`,
+          basebackup,
+          '-D',
+          standby.dataDir,
+          '-h',
+          HOST,
+          '-p',
+          String(scram.port),
+          '-U',
+          'postgres',
+          '-R',
+          '-X',
+          'stream',
+          '--checkpoint=fast',
+          '--no-sync',
+        ],
+        dir,
+      );
+      await appendFile(
+        path.join(standby.dataDir, 'postgresql.auto.conf'),
+        `\n# pg-targets\nport = ${standby.port}\nprimary_conninfo = '${conninfo}'\n`,
+      );
+    } else {
+      await lowLevelBaseBackup(scram, standby.dataDir, account);
+      await appendFile(
+        path.join(standby.dataDir, 'postgresql.auto.conf'),
+        `\n# pg-targets\nport = ${standby.port}\nprimary_conninfo = '${conninfo}'\nprimary_slot_name = '${STANDBY_SLOT}'\n`,
+      );
+    }
     await start(standby);
     await waitForStandby(standby.port, scram.port);
 
@@ -484,6 +547,126 @@ export async function startTargets(
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`pg-targets: startTargets failed: ${message}\n${logs.join('\n')}`, { cause: error });
   }
+}
+
+/** The major version of the embedded server (`postgres --version`: "postgres (PostgreSQL) 18.4"). */
+async function serverMajor(postgres: string): Promise<number> {
+  const version = await runPg(postgres, ['--version'], os.tmpdir());
+  const major = /\(PostgreSQL\) (\d+)/.exec(version)?.[1];
+  if (!major) throw new Error(`pg-targets: cannot read the version of ${postgres}: ${version}`);
+  return Number(major);
+}
+
+/**
+ * A pg_basebackup of this machine that can copy a server of version `major`: on PATH or in
+ * /usr/lib/postgresql/<version>/bin, the newest first. pg_basebackup refuses servers newer than itself
+ * ("incompatible server version"), so an older one counts as none. The embedded package has none.
+ */
+async function systemBaseBackup(major: number): Promise<string | undefined> {
+  const candidates = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((entry) => entry.length > 0)
+    .map((entry) => path.join(entry, 'pg_basebackup'));
+  const versioned = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql') : [];
+  candidates.push(
+    ...versioned
+      .filter((version) => /^\d+$/.test(version))
+      .sort((a, b) => Number(b) - Number(a))
+      .map((version) => path.join('/usr/lib/postgresql', version, 'bin', 'pg_basebackup')),
+  );
+  for (const candidate of candidates) {
+    if (!existsSync(candidate)) continue;
+    const output = await runPg(candidate, ['--version'], os.tmpdir()).catch(() => '');
+    const version = Number(/\(PostgreSQL\) (\d+)/.exec(output)?.[1] ?? 0);
+    if (version >= major) return candidate;
+  }
+  return undefined;
+}
+
+/** The physical replication slot that keeps the primary's WAL for a standby built without pg_basebackup. */
+const STANDBY_SLOT = 'standby';
+
+/**
+ * Directories of a data directory whose contents a base backup leaves out (PostgreSQL's "Making a
+ * Base Backup Using the Low Level API"): WAL comes from streaming, the rest is rebuilt at start-up.
+ */
+const EMPTIED = new Set([
+  'pg_wal',
+  'pg_replslot',
+  'pg_dynshmem',
+  'pg_notify',
+  'pg_serial',
+  'pg_snapshots',
+  'pg_stat_tmp',
+  'pg_subtrans',
+]);
+const OMITTED = new Set(['postmaster.pid', 'postmaster.opts']);
+
+/**
+ * Copies a running cluster's data directory file by file. Files may change or vanish while they are
+ * copied (a dropped relation, a temporary file): WAL replay from the backup's start repairs the
+ * former, and the latter are not needed.
+ */
+async function copyDataDirectory(from: string, to: string, top = true): Promise<void> {
+  await mkdir(to, { mode: 0o700 });
+  const entries = await readdir(from, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  for (const entry of entries) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (top && OMITTED.has(entry.name)) continue;
+    if (entry.name.startsWith('pgsql_tmp')) continue;
+    if (top && EMPTIED.has(entry.name)) {
+      await mkdir(target, { mode: 0o700 });
+      continue;
+    }
+    try {
+      if (entry.isDirectory()) await copyDataDirectory(source, target, false);
+      else if (entry.isSymbolicLink()) await symlink(await readlink(source), target);
+      else await copyFile(source, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
+async function chownTree(root: string, account: Account): Promise<void> {
+  await chown(root, account.uid, account.gid);
+  if (!(await lstat(root)).isDirectory()) return;
+  for (const entry of await readdir(root)) await chownTree(path.join(root, entry), account);
+}
+
+/**
+ * A standby of `primary` without pg_basebackup: a physical slot (so the primary keeps the WAL the
+ * standby will stream from), pg_backup_start, a file copy of the data directory, pg_backup_stop's
+ * backup_label, and standby.signal. PostgreSQL 15 or later (the functions' names).
+ */
+async function lowLevelBaseBackup(
+  primary: { port: number; dataDir: string },
+  standbyDir: string,
+  account: Account | undefined,
+): Promise<void> {
+  await withClient(superuserConfig(primary.port, 'postgres', false), async (client) => {
+    await client.query('SELECT pg_create_physical_replication_slot($1, true)', [STANDBY_SLOT]);
+    // The backup lasts as long as this session: pg_backup_stop must run on it.
+    await client.query("SELECT pg_backup_start('pg-targets standby', true)");
+    let label: { labelfile: string; spcmapfile: string | null } | undefined;
+    try {
+      await copyDataDirectory(primary.dataDir, standbyDir);
+    } finally {
+      const { rows } = await client.query<{ labelfile: string; spcmapfile: string | null }>(
+        'SELECT labelfile, spcmapfile FROM pg_backup_stop(false)',
+      );
+      label = rows[0];
+    }
+    if (!label) throw new Error('pg-targets: pg_backup_stop returned nothing');
+    await writeFile(path.join(standbyDir, 'backup_label'), label.labelfile);
+    if (label.spcmapfile) await writeFile(path.join(standbyDir, 'tablespace_map'), label.spcmapfile);
+  });
+  await writeFile(path.join(standbyDir, 'standby.signal'), '');
+  if (account) await chownTree(standbyDir, account);
 }
 
 /** Like Promise.all, but waits for every promise to settle before rejecting with the first failure. */
