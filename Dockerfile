@@ -3,8 +3,10 @@ FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json schema.graphql ./
 COPY src ./src
+# The console (npm run build builds it into dist/web, which the service serves at /).
+COPY web ./web
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-slim

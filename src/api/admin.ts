@@ -9,10 +9,15 @@ import { authenticate } from './auth.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
-/** Bull Board for operators, behind an admin token: 401 without a valid token, 403 for a viewer. */
+/**
+ * Bull Board for operators, behind an admin token: 401 without a valid token, 403 for a viewer. The
+ * token comes as a bearer header (scripts, proxies) or, from a browser, as the console's session
+ * cookie (`sessionPrincipal`, see session.ts).
+ */
 export function bullBoard(
   queues: readonly Queue[],
   tokens: ReadonlyMap<string, Principal>,
+  sessionPrincipal: (req: express.Request) => Principal | undefined = () => undefined,
 ): express.RequestHandler[] {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
@@ -20,7 +25,8 @@ export function bullBoard(
   const adminOnly: express.RequestHandler = (req, res, next) => {
     let principal: Principal;
     try {
-      principal = authenticate(req.header('authorization'), tokens);
+      const fromCookie = req.header('authorization') === undefined ? sessionPrincipal(req) : undefined;
+      principal = fromCookie ?? authenticate(req.header('authorization'), tokens);
     } catch (error) {
       res.status(401).json({
         code: 'UNAUTHENTICATED',

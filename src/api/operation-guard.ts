@@ -238,8 +238,31 @@ export function tokenLimit(guard: OperationGuard): RequestHandler {
       req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
     const refused = typeof query === 'string' ? guard.overTokenLimit(query) : undefined;
     if (!refused) return next();
-    res.status(400).json({ errors: [formatError(refused.toJSON(), refused)] });
+    res
+      .status(asksForLegacyJson(req.header('accept')) ? 200 : 400)
+      .json({ errors: [formatError(refused.toJSON(), refused)] });
   };
+}
+
+/** Errors of a request refused before execution: its document, its operation or its variables. */
+const REQUEST_ERROR_CODES = new Set<unknown>([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_USER_INPUT',
+  'QUERY_TOO_COMPLEX',
+]);
+
+/**
+ * Whether the client asked for `application/json` by name and not for
+ * `application/graphql-response+json`: a legacy client, which the GraphQL-over-HTTP spec answers with
+ * 200 for a well-formed request whatever its GraphQL errors (a 4xx may be read as "not GraphQL").
+ * Clients that send no Accept header, or one that accepts any type, keep getting 400 as before.
+ */
+export function asksForLegacyJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const types = accept.split(',').map((part) => part.split(';')[0]?.trim().toLowerCase());
+  return types.includes('application/json') && !types.includes('application/graphql-response+json');
 }
 
 /**
@@ -261,6 +284,23 @@ export function operationGuardPlugin<TContext extends object>(
             variables: request.variables,
           });
           return Promise.resolve(errors.length > 0 ? refusal(errors) : null);
+        },
+        // Parse, validation and variable failures (Apollo's and the guard's) are 400 by default; a
+        // client that asked for application/json by name gets them with 200 (graphql-http's audit).
+        willSendResponse: ({ request, response }) => {
+          const { body, http } = response;
+          if (http.status !== 400 || body.kind !== 'single' || 'data' in body.singleResult) {
+            return Promise.resolve();
+          }
+          const codes = (body.singleResult.errors ?? []).map((error) => error.extensions?.code);
+          if (
+            codes.length > 0 &&
+            codes.every((code) => REQUEST_ERROR_CODES.has(code)) &&
+            asksForLegacyJson(request.http?.headers.get('accept'))
+          ) {
+            http.status = 200;
+          }
+          return Promise.resolve();
         },
       }),
   };

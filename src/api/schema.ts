@@ -39,6 +39,17 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
         throw new Error('subscribe through the context event bus');
       },
     },
+  }).then((schema) => {
+    // type-graphql has no option for the root types' own descriptions.
+    const roots = {
+      Query: 'Reads: data sources, their connection tests, regions, queues and the audit trail.',
+      Mutation: 'Changes: data sources, connection tests and queues (admin tokens only).',
+      Subscription: 'Live updates over graphql-ws, on the same path as HTTP (/graphql).',
+    };
+    for (const type of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+      if (type) type.description = roots[type.name as keyof typeof roots];
+    }
+    return schema;
   });
   return built;
 }

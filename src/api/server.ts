@@ -14,11 +14,13 @@ import { AppError } from '../errors.js';
 import { bullBoard, BULL_BOARD_PATH } from './admin.js';
 import { authenticate } from './auth.js';
 import { contextOf, type ApiContext, type ApiDeps } from './context.js';
+import { bullBoardHeaders, consoleRouter } from './console.js';
 import { formatError, httpErrorHandler, toClientError } from './errors.js';
 import { createOperationGuard, operationGuardPlugin, tokenLimit } from './operation-guard.js';
 import { listenHost, refuseForeignHosts } from './open-mode.js';
 import { httpTiming, opsRouter } from './ops.js';
 import { buildApiSchema } from './schema.js';
+import { createSessions } from './session.js';
 import { createWsAdmission, WS_MAX_PAYLOAD } from './ws-admission.js';
 
 export interface ApiServerOptions {
@@ -46,7 +48,7 @@ function requestIdOf(req: Request, res: Response): string {
 
 /**
  * GraphQL over HTTP and graphql-ws on one server and one path, /graphql; /healthz, /readyz and
- * /metrics; Bull Board at /admin/queues.
+ * /metrics; Bull Board at /admin/queues; the console at `/`.
  */
 export async function createApiServer(deps: ApiDeps, options: ApiServerOptions): Promise<ApiServer> {
   const { config, logger } = deps;
@@ -158,7 +160,14 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
       metricsToken: config.metricsToken,
     }),
   );
-  app.use(BULL_BOARD_PATH, ...bullBoard(deps.operations.boardQueues(), config.apiTokens));
+  // The console's session cookie opens Bull Board in a browser (session.ts).
+  const sessions = createSessions({ tokens: config.apiTokens, events: deps.events, logger });
+  app.use(sessions.router);
+  app.use(
+    BULL_BOARD_PATH,
+    bullBoardHeaders,
+    ...bullBoard(deps.operations.boardQueues(), config.apiTokens, (req) => sessions.principalOf(req)),
+  );
   app.use(
     '/graphql',
     express.json({ limit: '256kb' }),
@@ -173,6 +182,8 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
       },
     }),
   );
+  // The console (web/) at `/`, after every API path.
+  app.use(consoleRouter());
   // Last: whatever an Express route or middleware (body-parser) passes on as an error.
   app.use(httpErrorHandler(logger, requestIdOf));
 
@@ -195,6 +206,7 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
       await apollo.stop();
       detachUpgrades();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      await sessions.close();
     },
   };
 }

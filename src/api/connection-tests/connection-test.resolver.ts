@@ -6,15 +6,21 @@ import { ConnectionTest } from './connection-test.type.js';
 
 @Resolver(() => ConnectionTest)
 export class ConnectionTestResolver {
-  @Query(() => ConnectionTest, { nullable: true })
-  connectionTest(@Ctx() ctx: ApiContext, @Arg('id', () => ID) id: string) {
+  @Query(() => ConnectionTest, { nullable: true, description: 'One connection test, with every check.' })
+  connectionTest(
+    @Ctx() ctx: ApiContext,
+    @Arg('id', () => ID, { description: 'The test id that testConnection returned.' }) id: string,
+  ) {
     return ctx.connectionTests.get(id);
   }
 
-  @Mutation(() => ConnectionTest)
+  @Mutation(() => ConnectionTest, {
+    description:
+      "The seed's Test Connection: queues a test of a saved data source or of a draft; follow it with connectionTestUpdated (admin only).",
+  })
   async testConnection(
     @Ctx() ctx: ApiContext,
-    @Arg('input', () => TestConnectionInput) input: TestConnectionInput,
+    @Arg('input', () => TestConnectionInput, { description: 'What to test.' }) input: TestConnectionInput,
   ) {
     await admitMutation(ctx, { startsTest: true });
     return ctx.connectionTests.request(input, actorOf(ctx));
@@ -25,7 +31,10 @@ export class ConnectionTestResolver {
     subscribe: ({ args, context }) =>
       (context as ApiContext).connectionTests.follow((args as { testId: string }).testId),
   })
-  connectionTestUpdated(@Root() test: ConnectionTestView, @Arg('testId', () => ID) _testId: string) {
+  connectionTestUpdated(
+    @Root() test: ConnectionTestView,
+    @Arg('testId', () => ID, { description: 'The test to follow.' }) _testId: string,
+  ) {
     return test;
   }
 }

@@ -40,18 +40,33 @@ export class DataSourceResolver {
   @Query(() => DataSource, { nullable: true, description: 'Exactly one of id or identifier.' })
   dataSource(
     @Ctx() ctx: ApiContext,
-    @Arg('id', () => ID, { nullable: true }) id?: string | null,
-    @Arg('identifier', () => String, { nullable: true }) identifier?: string | null,
+    @Arg('id', () => ID, { nullable: true, description: 'The data source with this id.' }) id?: string | null,
+    @Arg('identifier', () => String, {
+      nullable: true,
+      description: 'The data source with this identifier (compared case-insensitively).',
+    })
+    identifier?: string | null,
   ): Promise<DataSourceView | null> {
     return ctx.dataSources.get({ id, identifier });
   }
 
-  @Query(() => DataSourceConnection)
+  @Query(() => DataSourceConnection, {
+    description: "The Data Source Management page's list: newest first, filtered, a page at a time.",
+  })
   async dataSources(
     @Ctx() ctx: ApiContext,
-    @Arg('filter', () => DataSourceFilter, { nullable: true }) filter?: DataSourceFilter | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => DataSourceFilter, {
+      nullable: true,
+      description: 'Which data sources; all when omitted.',
+    })
+    filter?: DataSourceFilter | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: 'Page size, 1–100.' })
+    first?: number | null,
+    @Arg('after', () => String, {
+      nullable: true,
+      description: 'The endCursor of the previous page; omitted for the first page.',
+    })
+    after?: string | null,
   ) {
     return toConnection(await ctx.dataSources.list(filter ?? {}, first ?? 20, after));
   }
@@ -63,22 +78,36 @@ export class DataSourceResolver {
     return ctx.config.regions;
   }
 
-  @Mutation(() => CreateDataSourcePayload)
+  @Mutation(() => CreateDataSourcePayload, {
+    description:
+      "The Create Data Source dialog's OK: saves the data source and tests it, unless verifiedByTestId names a passing draft test of the same parameters (admin only).",
+  })
   async createDataSource(
     @Ctx() ctx: ApiContext,
-    @Arg('input', () => CreateDataSourceInput) input: CreateDataSourceInput,
+    @Arg('input', () => CreateDataSourceInput, {
+      description: 'The parameters; every violation is reported at once.',
+    })
+    input: CreateDataSourceInput,
   ) {
     // A create tests its parameters (or checks a password against a draft's): a test either way.
     await admitMutation(ctx, { startsTest: true });
     return ctx.dataSources.create(input, actorOf(ctx));
   }
 
-  @Mutation(() => UpdateDataSourcePayload)
+  @Mutation(() => UpdateDataSourcePayload, {
+    description:
+      'Changes the given fields; a change of connection parameters starts a new test (admin only).',
+  })
   async updateDataSource(
     @Ctx() ctx: ApiContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdateDataSourceInput) input: UpdateDataSourceInput,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion?: number | null,
+    @Arg('id', () => ID, { description: 'The data source to change.' }) id: string,
+    @Arg('input', () => UpdateDataSourceInput, { description: 'The fields to change; omitted ones stay.' })
+    input: UpdateDataSourceInput,
+    @Arg('expectedVersion', () => Int, {
+      nullable: true,
+      description: 'The version the change was made against: VERSION_CONFLICT, and no change, if it moved.',
+    })
+    expectedVersion?: number | null,
   ) {
     const touched = Object.keys(input).filter(
       (field) => input[field as keyof UpdateDataSourceInput] !== undefined,
@@ -90,23 +119,35 @@ export class DataSourceResolver {
     return ctx.dataSources.update(id, input, expectedVersion, actorOf(ctx));
   }
 
-  @Mutation(() => DeleteDataSourcePayload)
-  async deleteDataSource(@Ctx() ctx: ApiContext, @Arg('id', () => ID) id: string) {
+  @Mutation(() => DeleteDataSourcePayload, {
+    description: 'Deletes a data source, stops its heartbeat and drops its test history (admin only).',
+  })
+  async deleteDataSource(
+    @Ctx() ctx: ApiContext,
+    @Arg('id', () => ID, { description: 'The data source to delete.' }) id: string,
+  ) {
     await admitMutation(ctx, { startsTest: false });
     return ctx.dataSources.delete(id, actorOf(ctx));
   }
 
-  @FieldResolver(() => ConnectionTest, { nullable: true })
+  @FieldResolver(() => ConnectionTest, { nullable: true, description: 'Its most recent connection test.' })
   lastTest(@Root() source: DataSourceView, @Ctx() ctx: ApiContext) {
     return source.lastTestId ? loadersOf(ctx).test.load(source.lastTestId) : null;
   }
 
-  @FieldResolver(() => ConnectionTestConnection)
+  @FieldResolver(() => ConnectionTestConnection, {
+    description: 'Its connection tests, newest first (the Test Connection history).',
+  })
   async tests(
     @Root() source: DataSourceView,
     @Ctx() ctx: ApiContext,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: 'Page size, 1–100.' })
+    first?: number | null,
+    @Arg('after', () => String, {
+      nullable: true,
+      description: 'The endCursor of the previous page; omitted for the first page.',
+    })
+    after?: string | null,
   ) {
     return toConnection(
       await loadersOf(ctx).tests.load({ dataSourceId: source.id, first: first ?? 10, after: after ?? null }),
@@ -123,7 +164,8 @@ export class DataSourceResolver {
   })
   dataSourceEvents(
     @Root() event: DataSourceEventValue,
-    @Arg('id', () => ID, { nullable: true }) _id?: string | null,
+    @Arg('id', () => ID, { nullable: true, description: 'Follow this data source only.' })
+    _id?: string | null,
   ) {
     return event;
   }

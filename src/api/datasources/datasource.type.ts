@@ -11,21 +11,24 @@ import {
 import { PageInfo } from '../page-info.type.js';
 import { DateTimeScalar } from '../scalars.js';
 
-@ObjectType()
+@ObjectType({ description: 'A host and port of a database server.' })
 export class Endpoint {
-  @Field(() => String)
+  @Field(() => String, { description: 'A DNS name or an IP address.' })
   host!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The TCP port, 1–65535.' })
   port!: number;
 }
 
-@ObjectType()
+@ObjectType({
+  description:
+    "The heartbeat the service writes into the data source's database, so that incremental synchronisation shows no false latency while the source is idle (seed: Database Attributes).",
+})
 export class Heartbeat {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether the heartbeat is on (heartbeatEnabled).' })
   enabled!: boolean;
 
-  @Field(() => HeartbeatStateEnum)
+  @Field(() => HeartbeatStateEnum, { description: 'Where the heartbeat is.' })
   state!: string;
 
   @Field(() => String, {
@@ -33,13 +36,16 @@ export class Heartbeat {
   })
   table!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Seconds between two beats (HEARTBEAT_INTERVAL_SECONDS).' })
   intervalSeconds!: number;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the last beat was written.' })
   lastBeatAt!: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: "Why the last beat or the install failed (DEGRADED, FAILED), in the service's words.",
+  })
   lastError!: string | null;
 
   @Field(() => Float, {
@@ -49,21 +55,30 @@ export class Heartbeat {
   replicationLagSeconds!: number | null;
 }
 
-@ObjectType()
+@ObjectType({
+  description:
+    'A saved set of parameters for one PostgreSQL database (seed: the Create Data Source dialog). The password is never returned.',
+})
 export class DataSource {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Assigned by the service; never changes.' })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, {
+    description:
+      'Data Source Identifier: 1–32 letters, digits, _, - or ., unique case-insensitively; may be changed.',
+  })
   identifier!: string;
 
-  @Field(() => DataSourceTypeEnum)
+  @Field(() => DataSourceTypeEnum, { description: 'Data Source Type.' })
   type!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Region (cm_region): one of `regions`; null when the deployment has none.',
+  })
   region!: string | null;
 
-  @Field(() => DatabaseAttributeEnum)
+  @Field(() => DatabaseAttributeEnum, { description: 'Database Attributes.' })
   databaseAttribute!: string;
 
   @Field(() => String, {
@@ -71,13 +86,13 @@ export class DataSource {
   })
   host!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Port of the endpoint in host.' })
   port!: number;
 
   @Field(() => Endpoint, { nullable: true, description: 'Set only for PRIMARY_STANDBY.' })
   standby!: Endpoint | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Username: the database user for migration or synchronisation.' })
   username!: string;
 
   @Field(() => Boolean, {
@@ -85,22 +100,25 @@ export class DataSource {
   })
   hasPassword!: boolean;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'DB Name.' })
   databaseName!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Schema Name; null means every schema the user can read is migratable.',
+  })
   schemaName!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Remarks: free text, at most 256 characters.' })
   remarks!: string | null;
 
-  @Field(() => SslModeEnum)
+  @Field(() => SslModeEnum, { description: 'How connections to it use TLS.' })
   sslMode!: string;
 
-  @Field(() => Heartbeat)
+  @Field(() => Heartbeat, { description: 'The heartbeat option and its state.' })
   heartbeat!: Heartbeat;
 
-  @Field(() => ConnectionStatusEnum)
+  @Field(() => ConnectionStatusEnum, { description: 'The outcome of its latest connection test.' })
   connectionStatus!: string;
 
   @Field(() => Int, {
@@ -108,54 +126,54 @@ export class DataSource {
   })
   version!: number;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When it was created.' })
   createdAt!: Date;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When it last changed (any field, its status included).' })
   updatedAt!: Date;
 
   lastTestId!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'One data source in a page of dataSources.' })
 export class DataSourceEdge {
-  @Field(() => String)
+  @Field(() => String, { description: 'Pass as `after` to get the data sources after this one.' })
   cursor!: string;
 
-  @Field(() => DataSource)
+  @Field(() => DataSource, { description: 'The data source.' })
   node!: DataSource;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of data sources, newest first (Relay cursor pagination).' })
 export class DataSourceConnection {
-  @Field(() => [DataSourceEdge])
+  @Field(() => [DataSourceEdge], { description: 'The data sources of this page.' })
   edges!: DataSourceEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Whether there is a next page, and its cursor.' })
   pageInfo!: PageInfo;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many data sources match the filter, on every page.' })
   totalCount!: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A change to a data source, as dataSourceEvents sends it.' })
 export class DataSourceEvent {
-  @Field(() => DataSourceEventKindEnum)
+  @Field(() => DataSourceEventKindEnum, { description: 'What happened.' })
   kind!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The data source it happened to.' })
   dataSourceId!: string;
 
   @Field(() => DataSource, { nullable: true, description: 'Null for DELETED.' })
   dataSource!: DataSource | null;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When it happened.' })
   at!: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'What createDataSource returns.' })
 export class CreateDataSourcePayload {
-  @Field(() => DataSource)
+  @Field(() => DataSource, { description: 'The saved data source.' })
   dataSource!: DataSource;
 
   @Field(() => ConnectionTest, {
@@ -164,9 +182,9 @@ export class CreateDataSourcePayload {
   test!: ConnectionTest;
 }
 
-@ObjectType()
+@ObjectType({ description: 'What updateDataSource returns.' })
 export class UpdateDataSourcePayload {
-  @Field(() => DataSource)
+  @Field(() => DataSource, { description: 'The data source as it now is.' })
   dataSource!: DataSource;
 
   @Field(() => ConnectionTest, {
@@ -176,8 +194,8 @@ export class UpdateDataSourcePayload {
   test!: ConnectionTest | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'What deleteDataSource returns.' })
 export class DeleteDataSourcePayload {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The id of the deleted data source.' })
   id!: string;
 }
