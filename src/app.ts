@@ -231,14 +231,31 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
         maxSessions: config.heartbeatMaxSessions,
         ...target,
       });
+      // Labelled by id only: identifiers are user input, and can change.
       metrics.gauge({
         name: 'dss_heartbeat_age_seconds',
         help: 'Seconds since the last successful heartbeat, per data source with the heartbeat on.',
-        // Labelled by id only: identifiers are user input, and can change.
         labelNames: ['data_source_id'],
         collect: async (set) => {
           for (const { dataSourceId, seconds } of await heartbeat.ages())
             set({ data_source_id: dataSourceId }, seconds);
+        },
+      });
+      metrics.gauge({
+        name: 'dss_heartbeat_replication_lag_seconds',
+        help: "The standby's replication lag read after the last beat, per PRIMARY_STANDBY data source.",
+        labelNames: ['data_source_id'],
+        collect: async (set) => {
+          for (const { dataSourceId, replicationLagSeconds } of await heartbeat.ages())
+            if (replicationLagSeconds !== null) set({ data_source_id: dataSourceId }, replicationLagSeconds);
+        },
+      });
+      metrics.gauge({
+        name: 'dss_heartbeat_data_sources',
+        help: 'Data sources per heartbeat state (DISABLED, PENDING, INSTALLING, ACTIVE, DEGRADED, FAILED).',
+        labelNames: ['state'],
+        collect: async (set) => {
+          for (const { state, count } of await heartbeat.states()) set({ state }, count);
         },
       });
       const runner = createTestRunner({

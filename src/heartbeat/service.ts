@@ -1,7 +1,12 @@
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { publishDataSourceEvent } from '../datasources/events.js';
-import { endpointsOf, type RoledEndpoint } from '../datasources/model.js';
+import {
+  endpointsOf,
+  HEARTBEAT_STATES,
+  type HeartbeatState,
+  type RoledEndpoint,
+} from '../datasources/model.js';
 import {
   findRow,
   passwordBinding,
@@ -243,15 +248,31 @@ export function createHeartbeatService(deps: HeartbeatDeps) {
       return reconcileBeats(db, deps.queues, deps.intervalSeconds);
     },
 
-    /** Seconds since the last beat, per data source with the heartbeat on (a metric). */
-    async ages(): Promise<{ dataSourceId: string; seconds: number }[]> {
+    /**
+     * Seconds since the last beat, and the standby's replication lag when one was read, per data source
+     * with the heartbeat on (metrics).
+     */
+    async ages(): Promise<{ dataSourceId: string; seconds: number; replicationLagSeconds: number | null }[]> {
       return db
         .select({
           dataSourceId: dataSources.id,
           seconds: sql<number>`extract(epoch FROM now() - ${dataSources.heartbeatLastBeatAt})::float8`,
+          replicationLagSeconds: dataSources.heartbeatReplicationLagSeconds,
         })
         .from(dataSources)
         .where(and(eq(dataSources.heartbeatEnabled, true), isNotNull(dataSources.heartbeatLastBeatAt)));
+    },
+
+    /** How many data sources are in each heartbeat state, every state included (a metric). */
+    async states(): Promise<{ state: HeartbeatState; count: number }[]> {
+      const rows = await db
+        .select({ state: dataSources.heartbeatState, count: sql<number>`count(*)::int` })
+        .from(dataSources)
+        .groupBy(dataSources.heartbeatState);
+      return HEARTBEAT_STATES.map((state) => ({
+        state,
+        count: rows.find((row) => row.state === state)?.count ?? 0,
+      }));
     },
 
     closeSessions(): Promise<void> {

@@ -39,22 +39,60 @@ export function createMetrics(sources: {
     },
   });
 
-  new Gauge({
-    name: 'dss_queue_jobs',
-    help: 'Jobs per queue and state (read from Redis at scrape time).',
-    labelNames: ['queue', 'state'],
-    registers: [registry],
-    async collect() {
-      this.reset();
+  // One read of the queues per scrape, however many gauges show it: prom-client collects them at once.
+  let reading: Promise<QueueStats[]> | undefined;
+  const queueStats = () =>
+    (reading ??= sources.queues
+      .stats()
       // A scrape during a Redis outage still answers, without these series.
-      const stats = await sources.queues.stats().catch(() => []);
-      for (const queue of stats) {
-        for (const state of ['waiting', 'active', 'delayed', 'completed', 'failed'] as const) {
-          this.set({ queue: queue.name, state }, queue[state]);
-        }
+      .catch(() => [])
+      .finally(() => (reading = undefined)));
+  const queueGauge = (
+    name: string,
+    help: string,
+    labelNames: string[],
+    fill: (queue: QueueStats, set: (labels: Record<string, string>, value: number) => void) => void,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        const stats = await queueStats();
+        this.reset();
+        for (const queue of stats) fill(queue, (labels, value) => this.set(labels, value));
+      },
+    });
+
+  queueGauge(
+    'dss_queue_jobs',
+    'Jobs per queue and state (read from the transport at scrape time).',
+    ['queue', 'state'],
+    (queue, set) => {
+      for (const state of ['waiting', 'active', 'delayed', 'completed', 'failed'] as const) {
+        set({ queue: queue.name, state }, queue[state]);
       }
     },
-  });
+  );
+  queueGauge(
+    'dss_queue_oldest_waiting_age_seconds',
+    'Seconds the oldest waiting job of each queue has been ready to run; 0 when none waits.',
+    ['queue'],
+    (queue, set) => {
+      const since = queue.oldestWaitingSince;
+      set({ queue: queue.name }, since === null ? 0 : Math.max(0, (Date.now() - since) / 1000));
+    },
+  );
+  queueGauge(
+    'dss_queue_workers',
+    'Worker processes connected to each queue, across the deployment.',
+    ['queue'],
+    (queue, set) => set({ queue: queue.name }, queue.workers),
+  );
+  queueGauge('dss_queue_paused', '1 while a queue is paused, else 0.', ['queue'], (queue, set) =>
+    set({ queue: queue.name }, queue.paused ? 1 : 0),
+  );
 
   new Gauge({
     name: 'dss_graphql_subscriptions',

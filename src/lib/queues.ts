@@ -71,6 +71,11 @@ export function queueClasses(transport: QueueTransport) {
           prefix: transport.prefix,
         }),
       events: (name: string) => new QueueEvents(name, options),
+      // The wait list's tail, read oldest first: one job, however long the queue.
+      oldestWaitingSince: async (queue: Queue) => {
+        const [job] = await queue.getWaiting(0, 0);
+        return job ? job.timestamp + (job.opts.delay ?? 0) : null;
+      },
       close: () => Promise.resolve(),
     };
   }
@@ -88,6 +93,16 @@ export function queueClasses(transport: QueueTransport) {
     worker: (name: string, processor: Processor, extra: Omit<WorkerOptions, 'connection'>) =>
       new classes.Worker(name, processor, { ...extra, connection: pool }) as unknown as Worker,
     events: (name: string) => new classes.QueueEvents(name, { connection: pool }) as unknown as QueueEvents,
+    // This backend slices a wait list newest first even when asked oldest first (getWaiting(0, 0) is
+    // the newest job), so the head of its FIFO order is read from its table, on its ready-jobs index.
+    oldestWaitingSince: async (queue: Queue) => {
+      const { rows } = await pool.query<{ since: string }>(
+        `SELECT added_at_ms + COALESCE((opts->>'delay')::bigint, 0) AS since FROM job
+          WHERE queue = $1 AND state = 'waiting' AND priority = 0 ORDER BY seq LIMIT 1`,
+        [queue.name],
+      );
+      return rows[0] ? Number(rows[0].since) : null;
+    },
     close: () => pool.end(),
   };
 }
@@ -142,6 +157,11 @@ export interface QueueStats {
   failed: number;
   paused: boolean;
   workers: number;
+  /**
+   * When the oldest waiting job became ready to run (ms since the epoch: added, plus the delay it was
+   * added with), or null when none waits.
+   */
+  oldestWaitingSince: number | null;
 }
 
 export interface FailedJob {
@@ -221,10 +241,11 @@ export function createQueues<C extends Catalog>(catalog: C, transport: QueueTran
       return Promise.all(
         names.map(async (name) => {
           const queue = get(name);
-          const [counts, paused, workers] = await Promise.all([
+          const [counts, paused, workers, oldestWaitingSince] = await Promise.all([
             queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
             queue.isPaused(),
             queue.getWorkersCount(),
+            classes.oldestWaitingSince(queue),
           ]);
           const count = (state: string) => counts[state] ?? 0;
           return {
@@ -236,6 +257,7 @@ export function createQueues<C extends Catalog>(catalog: C, transport: QueueTran
             failed: count('failed'),
             paused,
             workers,
+            oldestWaitingSince,
           };
         }),
       );
