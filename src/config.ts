@@ -151,6 +151,9 @@ const environmentSchema = z
     }
   });
 
+/** Every environment variable the service reads (deployment manifests are checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
 export interface Config {
   readonly env: 'development' | 'test' | 'production';
   readonly logLevel: string;
