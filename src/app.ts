@@ -231,13 +231,16 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
         maxSessions: config.heartbeatMaxSessions,
         ...target,
       });
+      // One read of the ages per scrape for both gauges (prom-client collects them at once).
+      let reading: ReturnType<typeof heartbeat.ages> | undefined;
+      const ages = () => (reading ??= heartbeat.ages().finally(() => (reading = undefined)));
       // Labelled by id only: identifiers are user input, and can change.
       metrics.gauge({
         name: 'dss_heartbeat_age_seconds',
         help: 'Seconds since the last successful heartbeat, per data source with the heartbeat on.',
         labelNames: ['data_source_id'],
         collect: async (set) => {
-          for (const { dataSourceId, seconds } of await heartbeat.ages())
+          for (const { dataSourceId, seconds } of await ages())
             set({ data_source_id: dataSourceId }, seconds);
         },
       });
@@ -246,7 +249,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
         help: "The standby's replication lag read after the last beat, per PRIMARY_STANDBY data source.",
         labelNames: ['data_source_id'],
         collect: async (set) => {
-          for (const { dataSourceId, replicationLagSeconds } of await heartbeat.ages())
+          for (const { dataSourceId, replicationLagSeconds } of await ages())
             if (replicationLagSeconds !== null) set({ data_source_id: dataSourceId }, replicationLagSeconds);
         },
       });
