@@ -26,7 +26,7 @@ export interface EmbeddedPostgres {
 /** A start-up problem with one clear sentence for the operator (main.ts prints just that). */
 export class EmbeddedPostgresError extends Error {}
 
-interface Binaries {
+export interface Binaries {
   initdb: string;
   pg_ctl: string;
   postgres: string;

@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { generate } from 'selfsigned';
-import { embeddedBinaries } from '../../src/lib/embedded-postgres.js';
+import { embeddedBinaries, type Binaries } from '../../src/lib/embedded-postgres.js';
 
 /**
  * Throwaway PostgreSQL servers (and a few fake TCP servers) for connection-test integration tests, started
@@ -66,7 +66,8 @@ type RoleName =
   | 'app_partial'
   | 'app_nocreate'
   | 'app_limited'
-  | 'hba_rejected';
+  | 'hba_rejected'
+  | 'app_md5';
 
 const rolePassword = (name: string) => ({ password: `${name}-pw` });
 
@@ -81,6 +82,8 @@ export const ROLES: Record<RoleName, { password: string }> & { [name: string]: {
   app_nocreate: rolePassword('app_nocreate'),
   app_limited: rolePassword('app_limited'),
   hba_rejected: rolePassword('hba_rejected'),
+  // Only on the servers of startServerOf.
+  app_md5: rolePassword('app_md5'),
 };
 
 const HOST = '127.0.0.1';
@@ -294,11 +297,12 @@ async function tail(file: string, lines = 40): Promise<string> {
 // The pause between two polls of a server that is starting (no event says when it is ready); never a wait in a test.
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `maxConnections` (30 by default) for loads such as the benchmark's. */
-export async function startTargets(
-  options: { maxConnections?: number } = {},
-): Promise<{ targets: Targets; stop: () => Promise<void> }> {
-  const bin = await embeddedBinaries();
+/**
+ * A fresh temp dir for throwaway clusters of one set of binaries: `server` names one, `initPrimary`
+ * creates, configures and starts it; `stop` stops every postmaster started here (standbys first) and
+ * removes the dir, which also happens if the process exits first.
+ */
+async function clusterWorkspace(bin: Binaries, maxConnections: number) {
   const account = postgresAccount();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pg-targets-'));
   await chmod(dir, 0o777);
@@ -310,8 +314,8 @@ export async function startTargets(
   await chmod(pwFile, 0o644);
 
   const started: PgServer[] = [];
-  const fakes: FakeServer[] = [];
   const known: PgServer[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
 
   const pgCtlStopSync = (server: PgServer) => {
     const args = ['stop', '-D', server.dataDir, '-m', 'immediate', '-w'];
@@ -342,16 +346,132 @@ export async function startTargets(
     if (stopped) return;
     stopped = true;
     const errors: unknown[] = [];
-    const standby = started.find((server) => server.name === 'standby');
-    if (standby) await stopServer(standby).catch((error: unknown) => errors.push(error));
+    const standbys = started.filter((server) => server.name.endsWith('standby'));
+    await Promise.all(
+      standbys.map((server) => stopServer(server).catch((error: unknown) => errors.push(error))),
+    );
     await Promise.all(
       [...started].map((server) => stopServer(server).catch((error: unknown) => errors.push(error))),
     );
-    await Promise.all(fakes.map((fake) => fake.close()));
+    await Promise.all(cleanups.map((cleanup) => cleanup().catch((error: unknown) => errors.push(error))));
     await rm(dir, { recursive: true, force: true }).catch((error: unknown) => errors.push(error));
     process.off('exit', onExit);
     if (errors.length > 0) throw new AggregateError(errors, 'pg-targets: stop failed');
   };
+
+  const server = (name: string, port: number): PgServer => {
+    const s = { name, dataDir: path.join(dir, name), logFile: path.join(dir, `${name}.log`), port };
+    known.push(s);
+    return s;
+  };
+
+  const start = async (s: PgServer) => {
+    // Tracked before pg_ctl returns: a postmaster that came up but missed the -w deadline is stopped too.
+    started.push(s);
+    await runPg(bin.pg_ctl, ['start', '-D', s.dataDir, '-l', s.logFile, '-w', '-t', '60'], dir);
+  };
+
+  const initPrimary = async (
+    s: PgServer,
+    hba: string[],
+    extra: Record<string, string | number>,
+    beforeStart?: () => Promise<void>,
+  ) => {
+    await runPg(
+      bin.initdb,
+      [
+        '-D',
+        s.dataDir,
+        '-U',
+        'postgres',
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
+        `--pwfile=${pwFile}`,
+        '-E',
+        'UTF8',
+        '--locale=C',
+        '--no-sync',
+      ],
+      dir,
+    );
+    await appendFile(
+      path.join(s.dataDir, 'postgresql.conf'),
+      pgConf(s.port, socketDir, { max_connections: maxConnections, ...extra }),
+    );
+    await writeFile(path.join(s.dataDir, 'pg_hba.conf'), `${hba.join('\n')}\n`);
+    if (beforeStart) await beforeStart();
+    await start(s);
+  };
+
+  // A self-signed server certificate for localhost and 127.0.0.1, valid for a day. The key must
+  // belong to the server's user and be readable by it alone, or PostgreSQL refuses to start.
+  const makeCertificate = async (s: PgServer) => {
+    const now = Date.now();
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      notBeforeDate: new Date(now - 60_000),
+      notAfterDate: new Date(now + 24 * 3600_000),
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: HOST },
+          ],
+        },
+      ],
+    });
+    const key = path.join(s.dataDir, 'server.key');
+    const cert = path.join(s.dataDir, 'server.crt');
+    await writeFile(key, pems.private, { mode: 0o600 });
+    await writeFile(cert, pems.cert, { mode: 0o644 });
+    if (account) {
+      await chown(key, account.uid, account.gid);
+      await chown(cert, account.uid, account.gid);
+    }
+  };
+
+  /** Start-up failed: stop everything, and throw with the tail of every server's log. */
+  const failed = async (error: unknown): Promise<never> => {
+    const logs = await Promise.all(
+      known.map(async (s) => `--- ${s.name} (${s.logFile}) ---\n${await tail(s.logFile)}`),
+    );
+    await stop().catch(() => undefined);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`pg-targets: start-up failed: ${message}\n${logs.join('\n')}`, { cause: error });
+  };
+
+  return {
+    account,
+    dir,
+    server,
+    start,
+    initPrimary,
+    makeCertificate,
+    stop,
+    failed,
+    /** Runs at stop(), after the postmasters. */
+    onStop: (cleanup: () => Promise<unknown>) => cleanups.push(cleanup),
+  };
+}
+
+const REPLICATION_SETTINGS = { max_wal_senders: 10, max_replication_slots: 10 };
+
+const standbyConninfo = (primaryPort: number) =>
+  `host=${HOST} port=${primaryPort} user=postgres password=${SUPERUSER_PASSWORD} application_name=standby`;
+
+/** `maxConnections` (30 by default) for loads such as the benchmark's. */
+export async function startTargets(
+  options: { maxConnections?: number } = {},
+): Promise<{ targets: Targets; stop: () => Promise<void> }> {
+  const bin = await embeddedBinaries();
+  const ws = await clusterWorkspace(bin, options.maxConnections ?? 30);
+  const fakes: FakeServer[] = [];
+  ws.onStop(() => Promise.all(fakes.map((fake) => fake.close())));
 
   try {
     const [scramPort, tlsPort, replicaPort, standbyPort, closedPort] = (await freePorts(5)) as [
@@ -361,87 +481,11 @@ export async function startTargets(
       number,
       number,
     ];
-    const server = (name: string, port: number): PgServer => {
-      const s = { name, dataDir: path.join(dir, name), logFile: path.join(dir, `${name}.log`), port };
-      known.push(s);
-      return s;
-    };
-    const scram = server('scram', scramPort);
-    const tls = server('tls', tlsPort);
-    const replica = server('replica', replicaPort);
-    const standby = server('standby', standbyPort);
+    const scram = ws.server('scram', scramPort);
+    const tls = ws.server('tls', tlsPort);
+    const replica = ws.server('replica', replicaPort);
+    const standby = ws.server('standby', standbyPort);
 
-    const start = async (s: PgServer) => {
-      // Tracked before pg_ctl returns: a postmaster that came up but missed the -w deadline is stopped too.
-      started.push(s);
-      await runPg(bin.pg_ctl, ['start', '-D', s.dataDir, '-l', s.logFile, '-w', '-t', '60'], dir);
-    };
-
-    const initPrimary = async (
-      s: PgServer,
-      hba: string[],
-      extra: Record<string, string | number>,
-      beforeStart?: () => Promise<void>,
-    ) => {
-      await runPg(
-        bin.initdb,
-        [
-          '-D',
-          s.dataDir,
-          '-U',
-          'postgres',
-          '--auth-local=trust',
-          '--auth-host=scram-sha-256',
-          `--pwfile=${pwFile}`,
-          '-E',
-          'UTF8',
-          '--locale=C',
-          '--no-sync',
-        ],
-        dir,
-      );
-      await appendFile(
-        path.join(s.dataDir, 'postgresql.conf'),
-        pgConf(s.port, socketDir, { max_connections: options.maxConnections ?? 30, ...extra }),
-      );
-      await writeFile(path.join(s.dataDir, 'pg_hba.conf'), `${hba.join('\n')}\n`);
-      if (beforeStart) await beforeStart();
-      await start(s);
-    };
-
-    // A self-signed server certificate for localhost and 127.0.0.1, valid for a day. The key must
-    // belong to the server's user and be readable by it alone, or PostgreSQL refuses to start.
-    const makeCertificate = async () => {
-      const now = Date.now();
-      const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-        keySize: 2048,
-        algorithm: 'sha256',
-        notBeforeDate: new Date(now - 60_000),
-        notAfterDate: new Date(now + 24 * 3600_000),
-        extensions: [
-          { name: 'basicConstraints', cA: false },
-          { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-          { name: 'extKeyUsage', serverAuth: true },
-          {
-            name: 'subjectAltName',
-            altNames: [
-              { type: 2, value: 'localhost' },
-              { type: 7, ip: HOST },
-            ],
-          },
-        ],
-      });
-      const key = path.join(tls.dataDir, 'server.key');
-      const cert = path.join(tls.dataDir, 'server.crt');
-      await writeFile(key, pems.private, { mode: 0o600 });
-      await writeFile(cert, pems.cert, { mode: 0o644 });
-      if (account) {
-        await chown(key, account.uid, account.gid);
-        await chown(cert, account.uid, account.gid);
-      }
-    };
-
-    const replicationSettings = { max_wal_senders: 10, max_replication_slots: 10 };
     const fake = async (onConnection: (socket: net.Socket) => void) => {
       const fakeServer = await startFake(onConnection);
       fakes.push(fakeServer);
@@ -463,32 +507,37 @@ export async function startTargets(
     // scram, tls and replica are independent: initdb, configure, start and populate them concurrently
     // (allSettled: on a failure, let the others finish starting so that stop() catches every postmaster).
     await settleAll([
-      initPrimary(scram, HBA_SCRAM, { wal_level: 'logical', ssl: 'off', ...replicationSettings }).then(() =>
-        setupRolesAndDatabases(scram.port, false),
-      ),
-      initPrimary(
-        tls,
-        HBA_TLS,
-        {
+      ws
+        .initPrimary(scram, HBA_SCRAM, { wal_level: 'logical', ssl: 'off', ...REPLICATION_SETTINGS })
+        .then(() => setupRolesAndDatabases(scram.port, false)),
+      ws
+        .initPrimary(
+          tls,
+          HBA_TLS,
+          {
+            wal_level: 'replica',
+            ssl: 'on',
+            ssl_cert_file: `'server.crt'`,
+            ssl_key_file: `'server.key'`,
+            full_page_writes: 'off',
+          },
+          () => ws.makeCertificate(tls),
+        )
+        .then(() => setupRolesAndDatabases(tls.port, true)),
+      ws
+        .initPrimary(replica, HBA_SCRAM, {
           wal_level: 'replica',
-          ssl: 'on',
-          ssl_cert_file: `'server.crt'`,
-          ssl_key_file: `'server.key'`,
+          ssl: 'off',
           full_page_writes: 'off',
-        },
-        makeCertificate,
-      ).then(() => setupRolesAndDatabases(tls.port, true)),
-      initPrimary(replica, HBA_SCRAM, {
-        wal_level: 'replica',
-        ssl: 'off',
-        full_page_writes: 'off',
-        ...replicationSettings,
-      }).then(() => setupRolesAndDatabases(replica.port, false)),
+          ...REPLICATION_SETTINGS,
+        })
+        .then(() => setupRolesAndDatabases(replica.port, false)),
     ]);
 
     // The standby: a base backup of `scram` (roles and appdb included), on its own port.
-    const conninfo = `host=${HOST} port=${scram.port} user=postgres password=${SUPERUSER_PASSWORD} application_name=standby`;
-    const basebackup = await systemBaseBackup(await serverMajor(bin.postgres));
+    const conninfo = standbyConninfo(scram.port);
+    const major = await serverMajor(bin.postgres);
+    const basebackup = await systemBaseBackup(major);
     if (basebackup) {
       await runPg(
         'env',
@@ -509,20 +558,16 @@ export async function startTargets(
           '--checkpoint=fast',
           '--no-sync',
         ],
-        dir,
+        ws.dir,
       );
       await appendFile(
         path.join(standby.dataDir, 'postgresql.auto.conf'),
         `\n# pg-targets\nport = ${standby.port}\nprimary_conninfo = '${conninfo}'\n`,
       );
     } else {
-      await lowLevelBaseBackup(scram, standby.dataDir, account);
-      await appendFile(
-        path.join(standby.dataDir, 'postgresql.auto.conf'),
-        `\n# pg-targets\nport = ${standby.port}\nprimary_conninfo = '${conninfo}'\nprimary_slot_name = '${STANDBY_SLOT}'\n`,
-      );
+      await lowLevelBaseBackup(scram, standby, ws.account, { major, conninfo });
     }
-    await start(standby);
+    await ws.start(standby);
     await waitForStandby(standby.port, scram.port);
 
     const target = (port: number): PgTarget => ({ host: HOST, port });
@@ -537,15 +582,79 @@ export async function startTargets(
         notPostgres: target(fakeNotPostgres.port),
         badTls: target(fakeBadTls.port),
       },
-      stop,
+      stop: ws.stop,
     };
   } catch (error) {
-    const logs = await Promise.all(
-      known.map(async (s) => `--- ${s.name} (${s.logFile}) ---\n${await tail(s.logFile)}`),
+    return ws.failed(error);
+  }
+}
+
+/** A role whose password is stored as MD5, as PostgreSQL 10 to 13 store them by default. */
+export const MD5_ROLE = 'app_md5';
+
+export interface ServerOf {
+  /** The major version of the binaries, from `postgres --version`. */
+  major: number;
+  primary: PgTarget;
+  /** Streaming hot standby of `primary`, when asked for. */
+  standby: PgTarget | undefined;
+}
+
+/**
+ * One server from the given binaries (any major from 10 on): scram-sha-256 on every TCP line with or
+ * without TLS (ssl on, self-signed), wal_level=logical, the roles, appdb and grants of the other
+ * targets, and MD5_ROLE (md5 over plain TCP, with app_full's read grants). With `standby`, a
+ * streaming hot standby of it from a low-level base backup (no pg_basebackup of that major needed).
+ */
+export async function startServerOf(
+  bin: Binaries,
+  options: { standby?: boolean } = {},
+): Promise<{ server: ServerOf; stop: () => Promise<void> }> {
+  const ws = await clusterWorkspace(bin, 30);
+  try {
+    const major = await serverMajor(bin.postgres);
+    const [primaryPort, standbyPort] = (await freePorts(2)) as [number, number];
+    const primary = ws.server(`pg${major}`, primaryPort);
+    await ws.initPrimary(
+      primary,
+      [`host all ${MD5_ROLE} ${HOST}/32 md5`, ...HBA_SCRAM],
+      {
+        wal_level: 'logical',
+        ssl: 'on',
+        ssl_cert_file: `'server.crt'`,
+        ssl_key_file: `'server.key'`,
+        // 10 to 13 store new passwords as md5 by default; the roles here are SCRAM unless they say so.
+        password_encryption: `'scram-sha-256'`,
+        full_page_writes: 'off',
+        ...REPLICATION_SETTINGS,
+      },
+      () => ws.makeCertificate(primary),
     );
-    await stop().catch(() => undefined);
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`pg-targets: startTargets failed: ${message}\n${logs.join('\n')}`, { cause: error });
+    await setupRolesAndDatabases(primary.port, false);
+    await withClient(superuserConfig(primary.port, 'postgres', false), (client) =>
+      client.query(`
+        SET password_encryption = 'md5';
+        CREATE ROLE ${MD5_ROLE} LOGIN PASSWORD '${ROLES.app_md5.password}';
+        GRANT CONNECT ON DATABASE appdb TO ${MD5_ROLE};`),
+    );
+    await withClient(superuserConfig(primary.port, 'appdb', false), (client) =>
+      client.query(`GRANT USAGE ON SCHEMA sales TO ${MD5_ROLE};
+                    GRANT SELECT ON ALL TABLES IN SCHEMA sales TO ${MD5_ROLE};`),
+    );
+    let standby: PgTarget | undefined;
+    if (options.standby) {
+      const server = ws.server(`pg${major}-standby`, standbyPort);
+      await lowLevelBaseBackup(primary, server, ws.account, {
+        major,
+        conninfo: standbyConninfo(primary.port),
+      });
+      await ws.start(server);
+      await waitForStandby(server.port, primary.port);
+      standby = { host: HOST, port: server.port };
+    }
+    return { server: { major, primary: { host: HOST, port: primary.port }, standby }, stop: ws.stop };
+  } catch (error) {
+    return ws.failed(error);
   }
 }
 
@@ -640,32 +749,53 @@ async function chownTree(root: string, account: Account): Promise<void> {
 
 /**
  * A standby of `primary` without pg_basebackup: a physical slot (so the primary keeps the WAL the
- * standby will stream from), pg_backup_start, a file copy of the data directory, pg_backup_stop's
- * backup_label, and standby.signal. PostgreSQL 15 or later (the functions' names).
+ * standby will stream from), the non-exclusive low-level backup (pg_backup_start/stop from 15,
+ * pg_start_backup/pg_stop_backup before), a file copy of the data directory, the backup label, and
+ * the standby's settings: standby.signal from 12, recovery.conf (standby_mode) before.
  */
 async function lowLevelBaseBackup(
   primary: { port: number; dataDir: string },
-  standbyDir: string,
+  standby: { port: number; dataDir: string },
   account: Account | undefined,
+  options: { major: number; conninfo: string },
 ): Promise<void> {
+  const standbyDir = standby.dataDir;
+  const [backupStart, backupStop] =
+    options.major >= 15
+      ? ['pg_backup_start($1, true)', 'pg_backup_stop(false)']
+      : ['pg_start_backup($1, true, false)', 'pg_stop_backup(false, false)'];
   await withClient(superuserConfig(primary.port, 'postgres', false), async (client) => {
     await client.query('SELECT pg_create_physical_replication_slot($1, true)', [STANDBY_SLOT]);
-    // The backup lasts as long as this session: pg_backup_stop must run on it.
-    await client.query("SELECT pg_backup_start('pg-targets standby', true)");
+    // The backup lasts as long as this session: the stop must run on it.
+    await client.query(`SELECT ${backupStart}`, ['pg-targets standby']);
     let label: { labelfile: string; spcmapfile: string | null } | undefined;
     try {
       await copyDataDirectory(primary.dataDir, standbyDir);
     } finally {
       const { rows } = await client.query<{ labelfile: string; spcmapfile: string | null }>(
-        'SELECT labelfile, spcmapfile FROM pg_backup_stop(false)',
+        `SELECT labelfile, spcmapfile FROM ${backupStop}`,
       );
       label = rows[0];
     }
-    if (!label) throw new Error('pg-targets: pg_backup_stop returned nothing');
+    if (!label) throw new Error('pg-targets: the backup stop returned nothing');
     await writeFile(path.join(standbyDir, 'backup_label'), label.labelfile);
     if (label.spcmapfile) await writeFile(path.join(standbyDir, 'tablespace_map'), label.spcmapfile);
   });
-  await writeFile(path.join(standbyDir, 'standby.signal'), '');
+  const replication = `primary_conninfo = '${options.conninfo}'\nprimary_slot_name = '${STANDBY_SLOT}'\n`;
+  if (options.major >= 12) {
+    await writeFile(path.join(standbyDir, 'standby.signal'), '');
+    await appendFile(
+      path.join(standbyDir, 'postgresql.auto.conf'),
+      `\n# pg-targets\nport = ${standby.port}\n${replication}`,
+    );
+  } else {
+    // 10 and 11 refuse the replication settings in postgresql.conf.
+    await writeFile(path.join(standbyDir, 'recovery.conf'), `standby_mode = 'on'\n${replication}`);
+    await appendFile(
+      path.join(standbyDir, 'postgresql.auto.conf'),
+      `\n# pg-targets\nport = ${standby.port}\n`,
+    );
+  }
   if (account) await chownTree(standbyDir, account);
 }
 
