@@ -368,7 +368,20 @@ async function clusterWorkspace(bin: Binaries, maxConnections: number) {
   const start = async (s: PgServer) => {
     // Tracked before pg_ctl returns: a postmaster that came up but missed the -w deadline is stopped too.
     started.push(s);
-    await runPg(bin.pg_ctl, ['start', '-D', s.dataDir, '-l', s.logFile, '-w', '-t', '60'], dir);
+    for (let attempt = 1; ; attempt += 1) {
+      const logged = (await readFile(s.logFile, 'utf8').catch(() => '')).length;
+      try {
+        await runPg(bin.pg_ctl, ['start', '-D', s.dataDir, '-l', s.logFile, '-w', '-t', '60'], dir);
+        return;
+      } catch (error) {
+        // A free port is free only until someone binds it: another process on the machine (another
+        // test run) may have taken it since freePorts. Then move to another one (the last line wins).
+        const log = (await readFile(s.logFile, 'utf8').catch(() => '')).slice(logged);
+        if (attempt === 3 || !log.includes('could not create any TCP/IP sockets')) throw error;
+        [s.port] = (await freePorts(1)) as [number];
+        await appendFile(path.join(s.dataDir, 'postgresql.auto.conf'), `\nport = ${s.port}\n`);
+      }
+    }
   };
 
   const initPrimary = async (
