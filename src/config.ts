@@ -36,6 +36,13 @@ const cidr = z.string().refine((value) => {
   }
 }, 'expected CIDRs such as 10.0.0.0/8 or fd00::/8, with a prefix length that fits the address');
 
+/** An OTLP/HTTP endpoint; the exporter itself reads it (and the other OTEL_EXPORTER_OTLP_* variables). */
+const otlpEndpoint = z.url({ protocol: /^https?$/ }).optional();
+/** The one OTLP protocol the service ships an exporter for. */
+const otlpProtocol = z
+  .literal('http/protobuf', { error: 'only http/protobuf is supported (the OTLP/HTTP protobuf exporter)' })
+  .optional();
+
 const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** `name:role:token`, or the older `role:token` (named after its role). Tokens are ≥ 16 characters. */
@@ -132,6 +139,25 @@ const environmentSchema = z
       .string()
       .regex(/^\S{16,}$/, 'must be at least 16 characters, no spaces')
       .optional(),
+    // Traces (OpenTelemetry's standard variables): off unless an exporter or an endpoint is named.
+    OTEL_SDK_DISABLED: z.stringbool().default(false),
+    OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpEndpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
+    OTEL_SERVICE_NAME: z.string().min(1).max(255).default('data-source-service'),
+    OTEL_TRACES_SAMPLER: z
+      .enum([
+        'always_on',
+        'always_off',
+        'traceidratio',
+        'parentbased_always_on',
+        'parentbased_always_off',
+        'parentbased_traceidratio',
+      ])
+      .default('parentbased_always_on'),
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -209,9 +235,28 @@ export interface Config {
   readonly opsPort: number | undefined;
   /** When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   readonly metricsToken: string | undefined;
+  readonly tracing: TracingConfig;
+}
+
+/** OpenTelemetry traces (lib/tracing.ts). `exporter` undefined: off, and no SDK is loaded. */
+export interface TracingConfig {
+  readonly exporter: 'otlp' | 'console' | undefined;
+  readonly serviceName: string;
+  readonly sampler: { readonly name: string; readonly ratio: number };
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * Traces are off by default (unlike the OpenTelemetry default of otlp): on with OTEL_TRACES_EXPORTER
+ * otlp or console, or with an OTLP endpoint set; OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none
+ * turns them off whatever else is set.
+ */
+function tracesExporter(e: z.infer<typeof environmentSchema>): TracingConfig['exporter'] {
+  if (e.OTEL_SDK_DISABLED || e.OTEL_TRACES_EXPORTER === 'none') return undefined;
+  if (e.OTEL_TRACES_EXPORTER) return e.OTEL_TRACES_EXPORTER;
+  return e.OTEL_EXPORTER_OTLP_ENDPOINT || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : undefined;
+}
 
 /**
  * The only reader of the environment. Every problem is reported at once, each naming its variable,
@@ -281,5 +326,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     testRetentionPerDataSource: e.TEST_RETENTION_PER_DATA_SOURCE,
     opsPort: e.OPS_PORT,
     metricsToken: e.METRICS_TOKEN,
+    tracing: Object.freeze({
+      exporter: tracesExporter(e),
+      serviceName: e.OTEL_SERVICE_NAME,
+      sampler: Object.freeze({ name: e.OTEL_TRACES_SAMPLER, ratio: e.OTEL_TRACES_SAMPLER_ARG }),
+    }),
   });
 }

@@ -1,6 +1,7 @@
 import { startApp, StartupError, type ProcessRole } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './lib/logger.js';
+import { startTracing } from './lib/tracing.js';
 
 const ROLES: readonly ProcessRole[] = ['api', 'worker', 'all'];
 
@@ -20,6 +21,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);
+  // Before anything that traces starts; off (the default), nothing is loaded or registered.
+  const tracing = await startTracing(config.tracing);
+  if (tracing) logger.info({ exporter: config.tracing.exporter }, 'traces exported (OpenTelemetry)');
 
   const app = await startApp(config, role, logger).catch((error: unknown) => {
     if (error instanceof StartupError) logger.fatal(error.message);
@@ -46,16 +50,24 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs + 5_000);
     deadline.unref();
-    app.stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while stopping');
-        process.exit(1);
-      },
-    );
+    // Traces stop last, so that the spans of the shutdown are exported too.
+    app
+      .stop()
+      .then(() =>
+        tracing
+          ?.stop()
+          .catch((error: unknown) => logger.warn({ err: error }, 'could not export the last traces')),
+      )
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while stopping');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

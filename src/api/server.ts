@@ -21,6 +21,7 @@ import { listenHost, refuseForeignHosts } from './open-mode.js';
 import { httpTiming, opsRouter } from './ops.js';
 import { buildApiSchema } from './schema.js';
 import { createSessions } from './session.js';
+import { traceGraphQLRequests, tracedExecute, tracedSubscribe, tracingPlugin } from './tracing.js';
 import { createWsAdmission, WS_MAX_PAYLOAD } from './ws-admission.js';
 
 export interface ApiServerOptions {
@@ -81,6 +82,8 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
   const wsCleanup = useServer<Record<string, unknown>>(
     {
       schema,
+      execute: tracedExecute,
+      subscribe: tracedSubscribe,
       onConnect: (ctx) => {
         let principal: Principal;
         try {
@@ -139,6 +142,7 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
     stopOnTerminationSignals: false,
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
     plugins: [
+      tracingPlugin,
       operationGuardPlugin(guard),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
       {
@@ -172,6 +176,8 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
     '/graphql',
     express.json({ limit: '256kb' }),
     tokenLimit(guard),
+    // After the body is read: body-parser's stream events would not carry the span's context.
+    traceGraphQLRequests,
     expressMiddleware(apollo, {
       context: ({ req, res }) => {
         const requestId = requestIdOf(req, res);

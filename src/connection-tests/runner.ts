@@ -23,6 +23,7 @@ import {
 } from './model.js';
 import { TestRecorder } from './recorder.js';
 import { failOpenTest, loadForRun, saveTest } from './store.js';
+import { checkSpans, traceTestOutcome } from './tracing.js';
 import type { TargetAccount, TargetGuard } from './target-guard.js';
 
 export interface RunnerDeps {
@@ -103,6 +104,7 @@ export function createTestRunner(deps: RunnerDeps) {
 
   /** Sets the data source's status while this test is still its latest, and tells subscribers. */
   async function report(test: ConnectionTestView, kind: 'TEST_STARTED' | 'TEST_FINISHED'): Promise<void> {
+    if (kind === 'TEST_FINISHED') traceTestOutcome(test);
     if (test.dataSourceId === null) return;
     const status = kind === 'TEST_STARTED' ? 'TESTING' : test.status === 'PASSED' ? 'PASSED' : 'FAILED';
     const row = await recordTestStatus(db, test.dataSourceId, test.id, status);
@@ -211,6 +213,7 @@ export function createTestRunner(deps: RunnerDeps) {
         error instanceof Error ? error : new Error('the test start could not be recorded'),
     );
 
+    const traceCheck = checkSpans(row);
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), deps.testTimeoutMs);
     try {
@@ -220,6 +223,7 @@ export function createTestRunner(deps: RunnerDeps) {
           const index = checks.findIndex((check) => own(check) && check.name === name);
           checks[index] = { ...checks[index]!, ...changes };
           recorder.save({ checks });
+          traceCheck(endpoint.role, name, changes);
           if (changes.durationMs != null && changes.status) {
             deps.metrics.checkDuration.observe(
               { check: name, status: changes.status },

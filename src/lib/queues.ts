@@ -9,9 +9,11 @@ import {
   type Processor,
   type WorkerOptions,
 } from 'bullmq';
+import { SpanKind } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
 import type { z } from 'zod';
+import { ATTR, injectTrace, inSpan } from './tracing.js';
 
 /** One job of a catalog: its queue, its payload schema and its options; `everyMs` when scheduled. */
 export interface JobDefinition {
@@ -196,9 +198,26 @@ export function createQueues<C extends Catalog>(catalog: C, transport: QueueTran
       await Promise.all([...queues.values()].map((queue) => queue.waitUntilReady()));
     },
     get,
-    async add(name, payload, jobId) {
+    add(name, payload, jobId) {
       const job = definition(name);
-      await get(job.queue).add(name, job.payload.parse(payload), { ...job.options, jobId });
+      // A producer span; its context rides in the payload, so that the job's span continues the trace.
+      return inSpan(
+        `send ${job.queue}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'bullmq',
+            'messaging.operation.type': 'send',
+            'messaging.destination.name': job.queue,
+            ...(jobId ? { 'messaging.message.id': jobId } : {}),
+            [ATTR.jobName]: name,
+          },
+        },
+        async () => {
+          const data = job.payload.parse({ ...(payload as object), trace: injectTrace() });
+          await get(job.queue).add(name, data, { ...job.options, jobId });
+        },
+      );
     },
     async repeat(name, payload, schedulerId, everyMs, firstAt) {
       const job = definition(name);

@@ -1,3 +1,4 @@
+import { SpanKind } from '@opentelemetry/api';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { RetentionPolicy } from '../connection-tests/retention.js';
 import type { TestRunner } from '../connection-tests/runner.js';
@@ -13,6 +14,7 @@ import {
 import type { Database } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
+import { ATTR, extractTrace, inSpan, traceCarrier } from '../lib/tracing.js';
 import { connectionTestHandler } from './connection-test.handler.js';
 import { heartbeatBeatHandler, heartbeatInstallHandler } from './heartbeat.handlers.js';
 import { reconcileAll, reconcileHandler, retentionHandler } from './maintenance.handlers.js';
@@ -64,7 +66,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
    * Runs a job; when this was its last attempt, its handler ends what waits on it (`exhausted`)
    * before BullMQ records the failure, so that nothing is left open by a job that gives up.
    */
-  const process = async (job: Job, token: string | undefined) => {
+  const run = async (job: Job, token: string | undefined) => {
     const bound = bind(job, token);
     try {
       await bound.run();
@@ -78,6 +80,33 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       }
       throw error;
     }
+  };
+  /** Each job in a consumer span, continuing the trace its payload carries (lib/tracing.ts). */
+  const process = (job: Job, token: string | undefined) => {
+    const data = (job.data ?? {}) as { trace?: unknown; testId?: unknown; dataSourceId?: unknown };
+    const ids = {
+      ...(typeof data.testId === 'string' ? { [ATTR.testId]: data.testId } : {}),
+      ...(typeof data.dataSourceId === 'string' ? { [ATTR.dataSourceId]: data.dataSourceId } : {}),
+    };
+    return inSpan(
+      `process ${job.queueName}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: extractTrace(traceCarrier.parse(data.trace)),
+        attributes: {
+          'messaging.system': 'bullmq',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': job.queueName,
+          ...(job.id ? { 'messaging.message.id': job.id } : {}),
+          [ATTR.jobName]: job.name,
+          [ATTR.jobAttempt]: job.attemptsMade + 1,
+          ...ids,
+        },
+        // Waiting for a busy target is part of the flow, not a failure.
+        expected: (error) => error instanceof DelayedError,
+      },
+      () => run(job, token),
+    );
   };
 
   const workers = deps.queues.names.map((queue) => {
