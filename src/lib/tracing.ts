@@ -9,6 +9,7 @@ import {
   type Span,
   type SpanOptions,
 } from '@opentelemetry/api';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { z } from 'zod';
 import type { TracingConfig } from '../config.js';
 
@@ -93,7 +94,9 @@ export function inSpan<T>(
 }
 
 export interface Tracing {
-  /** Exports what is buffered, then stops. */
+  /** Exports what is buffered now. */
+  flush(): Promise<void>;
+  /** Exports what is buffered, then stops and unregisters the SDK. */
   stop(): Promise<void>;
 }
 
@@ -101,9 +104,12 @@ export interface Tracing {
  * Registers the SDK when the configuration turns traces on: an OTLP/HTTP (protobuf) exporter, which
  * reads the standard OTEL_EXPORTER_OTLP_* variables itself (endpoint, headers, timeout, compression),
  * or the console one; W3C trace context; spans of one async flow nested (AsyncLocalStorage).
- * Off: undefined, and nothing is loaded or registered.
+ * Off: undefined, and nothing is loaded or registered. `exporter` replaces the configured one (tests).
  */
-export async function startTracing(config: TracingConfig): Promise<Tracing | undefined> {
+export async function startTracing(
+  config: TracingConfig,
+  exporter?: SpanExporter,
+): Promise<Tracing | undefined> {
   if (!config.exporter) return undefined;
   const [sdk, { AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, resources, semconv] =
     await Promise.all([
@@ -113,7 +119,7 @@ export async function startTracing(config: TracingConfig): Promise<Tracing | und
       import('@opentelemetry/resources'),
       import('@opentelemetry/semantic-conventions'),
     ]);
-  const exporter =
+  exporter ??=
     config.exporter === 'otlp'
       ? new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter()
       : new sdk.ConsoleSpanExporter();
@@ -138,6 +144,7 @@ export async function startTracing(config: TracingConfig): Promise<Tracing | und
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
   return {
+    flush: () => provider.forceFlush(),
     async stop() {
       await provider.shutdown();
       trace.disable();
