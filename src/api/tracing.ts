@@ -1,10 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import {
-  ATTR_HTTP_REQUEST_METHOD,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
-  ATTR_HTTP_ROUTE,
-} from '@opentelemetry/semantic-conventions';
 import type { RequestHandler } from 'express';
 import { execute, getOperationAST, type GraphQLError, subscribe, type ExecutionArgs } from 'graphql';
 import { AppError } from '../errors.js';
@@ -42,10 +37,10 @@ function recordCodes(span: Span, codes: readonly unknown[]): void {
  */
 export const traceGraphQLRequests: RequestHandler = (req, res, next) => {
   const parent = propagation.extract(context.active(), req.headers);
-  const attributes = { [ATTR_HTTP_REQUEST_METHOD]: req.method, [ATTR_HTTP_ROUTE]: '/graphql' };
+  const attributes = { 'http.request.method': req.method, 'http.route': '/graphql' };
   tracer.startActiveSpan('graphql', { kind: SpanKind.SERVER, attributes }, parent, (span) => {
     res.once('close', () => {
-      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
+      span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     });

@@ -111,13 +111,12 @@ export async function startTracing(
   exporter?: SpanExporter,
 ): Promise<Tracing | undefined> {
   if (!config.exporter) return undefined;
-  const [sdk, { AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, resources, semconv] =
+  const [sdk, { AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, resources] =
     await Promise.all([
       import('@opentelemetry/sdk-trace'),
       import('@opentelemetry/context-async-hooks'),
       import('@opentelemetry/core'),
       import('@opentelemetry/resources'),
-      import('@opentelemetry/semantic-conventions'),
     ]);
   exporter ??=
     config.exporter === 'otlp'
@@ -136,7 +135,7 @@ export async function startTracing(
   const provider = new sdk.TracerProvider({
     resource: resources
       .defaultResource()
-      .merge(resources.resourceFromAttributes({ [semconv.ATTR_SERVICE_NAME]: config.serviceName })),
+      .merge(resources.resourceFromAttributes({ 'service.name': config.serviceName })),
     sampler,
     spanProcessors: [new sdk.BatchSpanProcessor({ exporter })],
   });
