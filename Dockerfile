@@ -7,7 +7,8 @@ COPY tsconfig.json tsconfig.build.json schema.graphql ./
 COPY src ./src
 # The console (npm run build builds it into dist/web, which the service serves at /).
 COPY web ./web
-RUN npm run build && npm prune --omit=dev
+# pg10 … pg17 are the tests' PostgreSQL majors (optional dependencies only so that npm ci works off linux-x64).
+RUN npm run build && npm prune --omit=dev && rm -rf node_modules/pg1[0-7]
 
 FROM node:20-slim
 ENV NODE_ENV=production

