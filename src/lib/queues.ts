@@ -9,7 +9,7 @@ import {
   type Processor,
   type WorkerOptions,
 } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import pg from 'pg';
 import type { z } from 'zod';
 
@@ -37,7 +37,7 @@ export const queueNamesOf = <C extends Catalog>(catalog: C): QueueNameOf<C>[] =>
  */
 export type QueueTransport =
   /** `connection` for producing (fails fast), `workerConnection` for workers (BullMQ's blocking reads). */
-  | { kind: 'redis'; connection: Redis; workerConnection: Redis; prefix: string }
+  | { kind: 'redis'; connection: RedisClient; workerConnection: RedisClient; prefix: string }
   | { kind: 'postgres'; databaseUrl: string };
 
 /** BullMQ's schema in the metadata store, for the PostgreSQL transport. */

@@ -40,7 +40,7 @@ export interface Workers {
 /** One BullMQ Worker per queue of the job catalog, each dispatching by job name to its handler. */
 export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const handlers = {
-    'connection-test': connectionTestHandler(deps.runner),
+    'connection-test': connectionTestHandler(deps.runner, deps.logger),
     'heartbeat-install': heartbeatInstallHandler(deps.heartbeat),
     'heartbeat-beat': heartbeatBeatHandler(deps.heartbeat),
     reconcile: reconcileHandler(deps),
