@@ -52,8 +52,10 @@ export function createRedis(connection: RedisConnection, role: RedisRole, logger
             name: connection.name,
             password: connection.password,
             sentinelPassword: connection.sentinelPassword,
-            // Every sentinel announces a new master: the connection moves at once rather than at its next error.
-            failoverDetector: true,
+            // A master demoted by a failover (alive, now a replica) answers writes with READONLY: find
+            // the new master through the sentinels. (ioredis' failoverDetector could leave a client
+            // that was reconnecting at the switch closed for good: seen in test/redis-ha.)
+            reconnectOnError: (error) => error.message.startsWith('READONLY'),
             retryStrategy: backoff,
             sentinelRetryStrategy: backoff,
           })
