@@ -62,6 +62,8 @@ interface Transport {
   store: GuardStore;
   /** Whether the transport answers (/readyz). */
   ping(): Promise<unknown>;
+  /** Calls `listener` each time the transport is back after an outage (Redis may have lost keys). */
+  onRestored(listener: () => void): void;
 }
 
 async function startTransport(
@@ -83,6 +85,8 @@ async function startTransport(
         events.listening()
           ? Promise.resolve()
           : Promise.reject(new Error('the event listener is reconnecting to the metadata store')),
+      // The queues are in the metadata store: what it committed, it keeps.
+      onRestored: () => undefined,
     };
   }
   const connection = config.redis;
@@ -102,7 +106,8 @@ async function startTransport(
   }
   await checkEvictionPolicy(producer, config, logger);
   const prefix = config.redisPrefix;
-  const holder = await claimRedisPrefix(producer, prefix, await deploymentIdOf(store.db));
+  const deploymentId = await deploymentIdOf(store.db);
+  const holder = await claimRedisPrefix(producer, prefix, deploymentId);
   if (holder) {
     throw new StartupError(
       `Redis at ${describeRedis(connection)} with REDIS_PREFIX=${prefix} belongs to another deployment ` +
@@ -110,11 +115,25 @@ async function startTransport(
         `Give this deployment its own REDIS_PREFIX, or another Redis (${variable}).`,
     );
   }
+  // A Redis that came back empty has lost the claim too: made again at each reconnection.
+  producer.on('ready', () => {
+    claimRedisPrefix(producer, prefix, deploymentId).then(
+      (other) => {
+        if (other) logger.error({ prefix, other }, 'another deployment now holds this Redis prefix');
+      },
+      () => undefined,
+    );
+  });
+  const workerConnection = redis('worker');
   return {
-    queues: { kind: 'redis', connection: producer, workerConnection: redis('worker'), prefix },
+    queues: { kind: 'redis', connection: producer, workerConnection, prefix },
     events: redisBusTarget({ publishClient: redis('publish'), subscribeClient: redis('subscribe'), logger }),
     store: { kind: 'redis', redis: producer, prefix },
     ping: () => producer.ping(),
+    // Every reconnection after start-up: a restarted Redis without persistence, or a promoted replica
+    // that missed the last writes, may have lost jobs and schedulers. The producer is the connection
+    // that puts them back.
+    onRestored: (listener) => producer.on('ready', listener),
   };
 }
 
@@ -309,6 +328,10 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
         metrics,
       });
       stack.push(() => workers.stop(config.shutdownTimeoutMs));
+      transport.onRestored(() => {
+        logger.info('transport back: scheduled jobs and open tests reconciled');
+        void workers.repair();
+      });
     }
     let opsUrl: string | undefined;
     // A worker serves no API, but operators still scrape and probe it; OPS_PORT moves these endpoints
