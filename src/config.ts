@@ -213,6 +213,21 @@ const environmentSchema = z
         message: 'is required with REDIS_SENTINEL_NAME (host:port of each sentinel)',
       });
     }
+    if (env.REDIS_PASSWORD && env.REDIS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_PASSWORD'],
+        message:
+          'is for REDIS_SENTINELS or REDIS_CLUSTER_NODES; put it in REDIS_URL (redis://:password@host:port)',
+      });
+    }
+    if (env.REDIS_SENTINEL_PASSWORD && env.REDIS_SENTINELS.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_SENTINEL_PASSWORD'],
+        message: 'is for REDIS_SENTINELS only',
+      });
+    }
     if (env.NODE_ENV !== 'production') return;
     if (!env.SECRET_KEY) {
       ctx.addIssue({

@@ -99,6 +99,12 @@ describe('loadConfig', () => {
     expect(
       problems({ REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODES: 'n:7000' }),
     ).toMatch(/REDIS_CLUSTER_NODES: set only one of REDIS_SENTINELS, REDIS_CLUSTER_NODES/);
+    expect(problems({ REDIS_URL: 'redis://r:6379', REDIS_PASSWORD: 'pw' })).toMatch(
+      /REDIS_PASSWORD: is for REDIS_SENTINELS or REDIS_CLUSTER_NODES/,
+    );
+    expect(problems({ REDIS_CLUSTER_NODES: 'n:7000', REDIS_SENTINEL_PASSWORD: 'pw' })).toMatch(
+      /REDIS_SENTINEL_PASSWORD: is for REDIS_SENTINELS only/,
+    );
     const secret = problems({
       REDIS_SENTINELS: 'bad',
       REDIS_SENTINEL_NAME: 'm',
