@@ -99,9 +99,11 @@ async function startTransport(
   const producer = redis('producer');
   try {
     await waitUntilReady(producer, 5_000);
-  } catch {
+  } catch (error) {
+    // ioredis' reasons name hosts and ports (or WRONGPASS), never a password.
+    const reason = (error as Error).message.split('\n')[0]?.slice(0, 200);
     throw new StartupError(
-      `Redis at ${describeRedis(connection)} is not reachable. Start Redis or set ${variable}.`,
+      `Redis at ${describeRedis(connection)} is not reachable (${reason}). Start Redis or set ${variable}.`,
     );
   }
   await checkEvictionPolicy(producer, config, logger);

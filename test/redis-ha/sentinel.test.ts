@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { targets } from '../support/connection-tests.js';
+import { draftFor, runDraft, targets } from '../support/connection-tests.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startSentinelGroup, stopAllRedis, type SentinelGroup } from '../support/redis-servers.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
@@ -54,5 +54,31 @@ it(
 
     const statuses = await everyTestFinished(h, tally);
     expect(statuses).toEqual({ PASSED: tally.created.length });
+  },
+);
+
+it(
+  'reaches a master and sentinels that require passwords, and logs neither',
+  { timeout: 120_000 },
+  async () => {
+    const password = 'master-Pa55-4b1e9d';
+    const sentinelPassword = 'sentinel-Pa55-7c2f0a';
+    const guarded = await startSentinelGroup({ password, sentinelPassword });
+    const service = await startHarness({
+      role: 'all',
+      env: {
+        REDIS_URL: '',
+        REDIS_SENTINELS: guarded.seeds,
+        REDIS_SENTINEL_NAME: guarded.name,
+        REDIS_PASSWORD: password,
+        REDIS_SENTINEL_PASSWORD: sentinelPassword,
+      },
+    });
+    try {
+      expect((await runDraft(service, draftFor(targets().scram))).status).toBe('PASSED');
+      expect(service.logs.join('\n')).not.toMatch(/master-Pa55|sentinel-Pa55/);
+    } finally {
+      await service.stop();
+    }
   },
 );

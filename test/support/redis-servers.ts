@@ -106,8 +106,12 @@ export async function startRedisServer(
 }
 
 /** Asks a server with a fresh short-lived client (never one the service under test uses). */
-export async function ask<T>(port: number, command: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0 });
+export async function ask<T>(
+  port: number,
+  command: (redis: Redis) => Promise<T>,
+  password?: string,
+): Promise<T> {
+  const redis = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, maxRetriesPerRequest: 0 });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
@@ -170,13 +174,18 @@ export interface SentinelGroup {
 /**
  * A master, one replica and three sentinels (quorum 2, a master is judged down after 1 s); resolves
  * once the replica is in sync and every sentinel knows the replica and the two other sentinels.
+ * `password` protects the master and replica, `sentinelPassword` the sentinels.
  */
-export async function startSentinelGroup(): Promise<SentinelGroup> {
+export async function startSentinelGroup(
+  options: { password?: string; sentinelPassword?: string } = {},
+): Promise<SentinelGroup> {
+  const { password, sentinelPassword } = options;
   const name = 'dssmaster';
-  const master = await startRedisServer({ name: 'sentinel-master' });
+  const auth = password ? ['--requirepass', password, '--masterauth', password] : [];
+  const master = await startRedisServer({ name: 'sentinel-master', args: auth });
   const replica = await startRedisServer({
     name: 'sentinel-replica',
-    args: ['--replicaof', '127.0.0.1', String(master.port)],
+    args: [...auth, '--replicaof', '127.0.0.1', String(master.port)],
   });
   const sentinels: RedisServer[] = [];
   for (let i = 0; i < 3; i += 1) {
@@ -194,6 +203,10 @@ export async function startSentinelGroup(): Promise<SentinelGroup> {
         `sentinel down-after-milliseconds ${name} 1000`,
         `sentinel failover-timeout ${name} 5000`,
         `sentinel parallel-syncs ${name} 1`,
+        ...(password ? [`sentinel auth-pass ${name} ${password}`] : []),
+        ...(sentinelPassword
+          ? [`requirepass ${sentinelPassword}`, `sentinel sentinel-pass ${sentinelPassword}`]
+          : []),
         '',
       ].join('\n'),
     );
@@ -217,13 +230,17 @@ export async function startSentinelGroup(): Promise<SentinelGroup> {
   // Replication and sentinel discovery (hello messages every 2 s) have no event a client can await.
   await vi.waitFor(
     async () => {
-      const info = await ask(replica.port, (redis) => redis.info('replication'));
+      const info = await ask(replica.port, (redis) => redis.info('replication'), password);
       if (!/master_link_status:up/.test(info)) throw new Error('the replica is not in sync yet');
       for (const sentinel of sentinels) {
-        const [replicas, peers] = await ask(sentinel.port, async (redis) => [
-          (await redis.call('SENTINEL', 'REPLICAS', name)) as unknown[],
-          (await redis.call('SENTINEL', 'SENTINELS', name)) as unknown[],
-        ]);
+        const [replicas, peers] = await ask(
+          sentinel.port,
+          async (redis) => [
+            (await redis.call('SENTINEL', 'REPLICAS', name)) as unknown[],
+            (await redis.call('SENTINEL', 'SENTINELS', name)) as unknown[],
+          ],
+          sentinelPassword,
+        );
         if (replicas?.length !== 1 || peers?.length !== 2)
           throw new Error(
             `sentinel ${sentinel.port} knows ${replicas?.length} replicas, ${peers?.length} peers`,
@@ -239,8 +256,10 @@ export async function startSentinelGroup(): Promise<SentinelGroup> {
     seeds: sentinels.map((sentinel) => `127.0.0.1:${sentinel.port}`).join(','),
     name,
     async masterPort() {
-      const [, port] = (await ask(sentinels[0]!.port, (redis) =>
-        redis.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name),
+      const [, port] = (await ask(
+        sentinels[0]!.port,
+        (redis) => redis.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name),
+        sentinelPassword,
       )) as [string, string];
       return Number(port);
     },
