@@ -7,7 +7,8 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 // rate limits and the target guard on Redis, once on the metadata store (no Redis), as the service
 // runs with and without REDIS_URL. `integration-browser`: the console in headless Chromium against a
 // service started as `npm start` starts it. `npm test` runs them all; without a Redis or a Chromium to
-// test with, that project is left out and the run says so (under CI, it fails instead).
+// test with, that project is left out and the run says so (under CI, it fails instead); so are the
+// Redis topology tests (test/redis-ha) without the redis-server and redis-cli binaries.
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -42,7 +43,11 @@ const GRAPHQL_REALM = {
   alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
 };
 
-function integration(transport: 'redis' | 'postgres'): TestProjectInlineConfiguration {
+/** Whether `name` is an executable on PATH. */
+const onPath = (name: string) =>
+  (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && executable(`${dir}/${name}`));
+
+function integration(transport: 'redis' | 'postgres', redisBinaries = false): TestProjectInlineConfiguration {
   return {
     resolve: GRAPHQL_REALM,
     test: {
@@ -54,6 +59,8 @@ function integration(transport: 'redis' | 'postgres'): TestProjectInlineConfigur
         'test/unit/**',
         'test/browser/**',
         ...(transport === 'redis' ? ['test/embedded.test.ts', 'test/connection-tests/versions.test.ts'] : []),
+        // Sentinel, Cluster and restarts: their own redis-server processes, on the Redis project only.
+        ...(transport === 'postgres' || !redisBinaries ? ['test/redis-ha/**'] : []),
       ],
       // The harness (test/support/harness.ts) starts every service on this transport.
       provide: transport === 'redis' ? { transport, redisUrl: REDIS_URL } : { transport },
@@ -93,6 +100,9 @@ export default defineConfig(async () => {
     const { host } = new URL(REDIS_URL);
     leftOut('integration-redis', `no Redis at ${host} (set TEST_REDIS_URL, or start Redis)`);
   }
+  const redisBinaries = onPath('redis-server') && onPath('redis-cli');
+  if (redis && !redisBinaries)
+    leftOut('test/redis-ha (Sentinel, Cluster, restarts)', 'no redis-server and redis-cli on PATH');
   const chromium = executable(CHROMIUM);
   if (!chromium)
     leftOut(
@@ -117,7 +127,7 @@ export default defineConfig(async () => {
             testTimeout: 5_000,
           },
         },
-        ...(redis ? [integration('redis')] : []),
+        ...(redis ? [integration('redis', redisBinaries)] : []),
         integration('postgres'),
         ...(chromium ? [browser] : []),
       ],

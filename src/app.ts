@@ -2,8 +2,7 @@ import { startOpsServer } from './api/ops.js';
 import { createRateLimits } from './api/rate-limits.js';
 import { createApiServer, type ApiServer } from './api/server.js';
 import { createAuditTrail } from './audit/trail.js';
-import type pg from 'pg';
-import type { Config } from './config.js';
+import { redisVariableOf, type Config } from './config.js';
 import { createTestRunner } from './connection-tests/runner.js';
 import { createConnectionTestService } from './connection-tests/service.js';
 import { createTargetGuard, type GuardStore } from './connection-tests/target-guard.js';
@@ -12,7 +11,7 @@ import { stopBeats } from './heartbeat/scheduler.js';
 import { createHeartbeatService } from './heartbeat/service.js';
 import { initialState, stateAfterChange } from './heartbeat/state.js';
 import { catalog } from './jobs/catalog.js';
-import { ensureDatabase, migrateDatabase, openMetadataStore } from './lib/db.js';
+import { ensureDatabase, migrateDatabase, openMetadataStore, type MetadataStore } from './lib/db.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
 import {
@@ -23,7 +22,17 @@ import {
 import { createPostgresEventTarget, type BusTarget } from './lib/pg-event-target.js';
 import { createEventBus, redisBusTarget, type EventBus } from './lib/pubsub.js';
 import { createQueues, migrateQueueSchema, type QueueTransport } from './lib/queues.js';
-import { closeRedis, createRedis, waitUntilReady, type RedisRole } from './lib/redis.js';
+import { claimRedisPrefix, deploymentIdOf } from './lib/deployment.js';
+import {
+  closeRedis,
+  createRedis,
+  describeRedis,
+  evictionPolicies,
+  redisEndpointsOf,
+  waitUntilReady,
+  type RedisClient,
+  type RedisRole,
+} from './lib/redis.js';
 import { createOperationsService } from './operations/service.js';
 import { createEgressPolicy, ownEndpointsOf } from './postgresql/egress.js';
 import { loadSecretBox } from './secrets/secret-box.js';
@@ -53,16 +62,19 @@ interface Transport {
   store: GuardStore;
   /** Whether the transport answers (/readyz). */
   ping(): Promise<unknown>;
+  /** Calls `listener` each time the transport is back after an outage (Redis may have lost keys). */
+  onRestored(listener: () => void): void;
 }
 
 async function startTransport(
   config: Config,
   databaseUrl: string,
-  pool: pg.Pool,
+  store: MetadataStore,
   logger: Logger,
   onClose: (close: () => Promise<unknown>) => void,
 ): Promise<Transport> {
-  if (config.queueTransport === 'postgres') {
+  const { pool } = store;
+  if (config.queueTransport === 'postgres' || !config.redis) {
     const events = createPostgresEventTarget({ databaseUrl, pool, logger });
     return {
       queues: { kind: 'postgres', databaseUrl },
@@ -73,34 +85,83 @@ async function startTransport(
         events.listening()
           ? Promise.resolve()
           : Promise.reject(new Error('the event listener is reconnecting to the metadata store')),
+      // The queues are in the metadata store: what it committed, it keeps.
+      onRestored: () => undefined,
     };
   }
-  const redisUrl = config.redisUrl ?? '';
+  const connection = config.redis;
+  const variable = redisVariableOf(connection);
   const redis = (redisRole: RedisRole) => {
-    const client = createRedis(redisUrl, redisRole, logger);
+    const client = createRedis(connection, redisRole, logger);
     onClose(() => closeRedis(client));
     return client;
   };
   const producer = redis('producer');
   try {
     await waitUntilReady(producer, 5_000);
-  } catch {
-    throw new StartupError(`Redis at ${where(redisUrl)} is not reachable. Start Redis or set REDIS_URL.`);
-  }
-  const [, policy] = ((await producer.config('GET', 'maxmemory-policy')) as string[] | undefined) ?? [];
-  if (policy !== undefined && policy !== 'noeviction') {
-    logger.warn(
-      { policy },
-      'Redis maxmemory-policy is not noeviction: Redis may evict queued jobs under memory pressure. Set maxmemory-policy noeviction.',
+  } catch (error) {
+    // ioredis' reasons name hosts and ports (or WRONGPASS), never a password.
+    const reason = (error as Error).message.split('\n')[0]?.slice(0, 200);
+    throw new StartupError(
+      `Redis at ${describeRedis(connection)} is not reachable (${reason}). Start Redis or set ${variable}.`,
     );
   }
+  await checkEvictionPolicy(producer, config, logger);
   const prefix = config.redisPrefix;
+  const deploymentId = await deploymentIdOf(store.db);
+  const holder = await claimRedisPrefix(producer, prefix, deploymentId);
+  if (holder) {
+    throw new StartupError(
+      `Redis at ${describeRedis(connection)} with REDIS_PREFIX=${prefix} belongs to another deployment ` +
+        `(another metadata store, deployment ${holder}), whose jobs this one would take. ` +
+        `Give this deployment its own REDIS_PREFIX, or another Redis (${variable}).`,
+    );
+  }
+  // A Redis that came back empty has lost the claim too: made again at each reconnection.
+  producer.on('ready', () => {
+    claimRedisPrefix(producer, prefix, deploymentId).then(
+      (other) => {
+        if (other) logger.error({ prefix, other }, 'another deployment now holds this Redis prefix');
+      },
+      () => undefined,
+    );
+  });
+  const workerConnection = redis('worker');
   return {
-    queues: { kind: 'redis', connection: producer, workerConnection: redis('worker'), prefix },
+    queues: { kind: 'redis', connection: producer, workerConnection, prefix },
     events: redisBusTarget({ publishClient: redis('publish'), subscribeClient: redis('subscribe'), logger }),
     store: { kind: 'redis', redis: producer, prefix },
     ping: () => producer.ping(),
+    // Every reconnection after start-up: a restarted Redis without persistence, or a promoted replica
+    // that missed the last writes, may have lost jobs and schedulers. The producer is the connection
+    // that puts them back.
+    onRestored: (listener) => producer.on('ready', listener),
   };
+}
+
+/**
+ * BullMQ must never lose keys, so Redis must not evict them: a policy other than noeviction is refused
+ * in production and warned about elsewhere. Managed Redis often disables CONFIG: then it is only said.
+ */
+async function checkEvictionPolicy(redis: RedisClient, config: Config, logger: Logger): Promise<void> {
+  const policies = await evictionPolicies(redis);
+  if (!policies) {
+    logger.warn(
+      'Could not read Redis maxmemory-policy (CONFIG GET is disabled?): make sure it is noeviction, or Redis may evict queued jobs.',
+    );
+    return;
+  }
+  const policy = policies.find((found) => found !== 'noeviction');
+  if (policy === undefined) return;
+  if (config.env === 'production') {
+    throw new StartupError(
+      `Redis maxmemory-policy is ${policy}, not noeviction: Redis may evict queued jobs under memory pressure. Set maxmemory-policy noeviction.`,
+    );
+  }
+  logger.warn(
+    { policy },
+    'Redis maxmemory-policy is not noeviction: Redis may evict queued jobs under memory pressure. Set maxmemory-policy noeviction.',
+  );
 }
 
 const where = (url: string) => {
@@ -147,9 +208,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
     }
     const store = openMetadataStore(databaseUrl);
     stack.push(() => store.close());
-    const transport = await startTransport(config, databaseUrl, store.pool, logger, (close) =>
-      stack.push(close),
-    );
+    const transport = await startTransport(config, databaseUrl, store, logger, (close) => stack.push(close));
     if (config.apiTokens.size === 0) {
       logger.warn(
         'API_TOKENS is not set: the API is OPEN to anyone who can reach it. Set API_TOKENS outside development.',
@@ -161,7 +220,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
           ? `embedded PostgreSQL ${embedded.version} (port ${embedded.port})`
           : where(databaseUrl),
         dataDir: embedded?.dataDir,
-        transport: config.queueTransport === 'redis' ? `redis (${where(config.redisUrl ?? '')})` : 'postgres',
+        transport: config.redis ? `redis (${describeRedis(config.redis)})` : 'postgres',
       },
       embedded || config.queueTransport === 'postgres'
         ? 'metadata store and transport chosen; set DATABASE_URL for an external PostgreSQL and REDIS_URL for Redis (scale-out)'
@@ -210,7 +269,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
           env: config.env,
           allowCidrs: config.targetAllowCidrs,
           denyCidrs: config.targetDenyCidrs,
-          ownEndpoints: ownEndpointsOf(databaseUrl, config.redisUrl),
+          ownEndpoints: ownEndpointsOf(databaseUrl, config.redis ? redisEndpointsOf(config.redis) : []),
         },
         logger,
       );
@@ -291,6 +350,10 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
         metrics,
       });
       stack.push(() => workers.stop(config.shutdownTimeoutMs));
+      transport.onRestored(() => {
+        logger.info('transport back: scheduled jobs and open tests reconciled');
+        void workers.repair();
+      });
     }
     let opsUrl: string | undefined;
     // A worker serves no API, but operators still scrape and probe it; OPS_PORT moves these endpoints

@@ -43,6 +43,50 @@ const otlpProtocol = z
   .literal('http/protobuf', { error: 'only http/protobuf is supported (the OTLP/HTTP protobuf exporter)' })
   .optional();
 
+/** `host:port` (IPv6 literals in brackets), as Sentinel and Cluster seed lists are written. */
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?):(\d{1,5})$/;
+
+/** One Redis server of a Sentinel or Cluster seed list. */
+export interface RedisNode {
+  readonly host: string;
+  readonly port: number;
+}
+
+function parseNode(entry: string): RedisNode | undefined {
+  const match = HOST_PORT.exec(entry);
+  const port = Number(match?.[2]);
+  if (!match || port < 1 || port > 65535) return undefined;
+  return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+const nodes = list.pipe(
+  z.array(
+    z
+      .string()
+      .refine((entry) => parseNode(entry) !== undefined, 'expected host:port,… (IPv6 as [addr]:port)'),
+  ),
+);
+
+/**
+ * How the service reaches Redis: one server (REDIS_URL), a master found through Sentinel
+ * (REDIS_SENTINELS, REDIS_SENTINEL_NAME), or a Redis Cluster (REDIS_CLUSTER_NODES).
+ */
+export type RedisConnection =
+  | { readonly kind: 'standalone'; readonly url: string }
+  | {
+      readonly kind: 'sentinel';
+      readonly sentinels: readonly RedisNode[];
+      readonly name: string;
+      /** The master's and replicas' password (REDIS_PASSWORD). */
+      readonly password: string | undefined;
+      readonly sentinelPassword: string | undefined;
+    }
+  | { readonly kind: 'cluster'; readonly nodes: readonly RedisNode[]; readonly password: string | undefined };
+
+/** The variable that chose the connection, for messages that tell operators what to change. */
+export const redisVariableOf = (connection: RedisConnection): string =>
+  ({ standalone: 'REDIS_URL', sentinel: 'REDIS_SENTINELS', cluster: 'REDIS_CLUSTER_NODES' })[connection.kind];
+
 const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** `name:role:token`, or the older `role:token` (named after its role). Tokens are ≥ 16 characters. */
@@ -77,10 +121,19 @@ const environmentSchema = z
     DATA_DIR: z.string().min(1).default('.data'),
     // Unset: queues on BullMQ's PostgreSQL backend and events over LISTEN/NOTIFY, in the metadata store.
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    // Or a master through Sentinel, or a Redis Cluster (mutually exclusive with REDIS_URL and each other).
+    REDIS_SENTINELS: nodes,
+    REDIS_SENTINEL_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'the master name as Sentinel knows it (letters, digits, _ . -)')
+      .optional(),
+    REDIS_SENTINEL_PASSWORD: z.string().optional(),
+    REDIS_CLUSTER_NODES: nodes,
+    REDIS_PASSWORD: z.string().optional(),
     QUEUE_TRANSPORT: z.enum(['redis', 'postgres']).optional(),
     REDIS_PREFIX: z
       .string()
-      .regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _, : and - only')
+      .regex(/^[A-Za-z0-9_:{}-]+$/, 'letters, digits, _, :, - and a {hash tag} only')
       .default('dss'),
     SECRET_KEY: z
       .string()
@@ -160,6 +213,47 @@ const environmentSchema = z
     OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   })
   .superRefine((env, ctx) => {
+    const chosen = [
+      env.REDIS_URL ? 'REDIS_URL' : undefined,
+      env.REDIS_SENTINELS.length > 0 ? 'REDIS_SENTINELS' : undefined,
+      env.REDIS_CLUSTER_NODES.length > 0 ? 'REDIS_CLUSTER_NODES' : undefined,
+    ].filter((name) => name !== undefined);
+    if (chosen.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [chosen[1]!],
+        message: `set only one of ${chosen.join(', ')} (one Redis, reached one way)`,
+      });
+    }
+    if (env.REDIS_SENTINELS.length > 0 && !env.REDIS_SENTINEL_NAME) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_SENTINEL_NAME'],
+        message: 'is required with REDIS_SENTINELS (the master name, e.g. mymaster)',
+      });
+    }
+    if (env.REDIS_SENTINEL_NAME && env.REDIS_SENTINELS.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_SENTINELS'],
+        message: 'is required with REDIS_SENTINEL_NAME (host:port of each sentinel)',
+      });
+    }
+    if (env.REDIS_PASSWORD && env.REDIS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_PASSWORD'],
+        message:
+          'is for REDIS_SENTINELS or REDIS_CLUSTER_NODES; put it in REDIS_URL (redis://:password@host:port)',
+      });
+    }
+    if (env.REDIS_SENTINEL_PASSWORD && env.REDIS_SENTINELS.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_SENTINEL_PASSWORD'],
+        message: 'is for REDIS_SENTINELS only',
+      });
+    }
     if (env.NODE_ENV !== 'production') return;
     if (!env.SECRET_KEY) {
       ctx.addIssue({
@@ -191,7 +285,11 @@ export interface Config {
   /** Where queues, events, rate limits and the target guard live: Redis, or the metadata store. */
   readonly queueTransport: 'redis' | 'postgres';
   /** Set when the transport is Redis. */
-  readonly redisUrl: string | undefined;
+  readonly redis: RedisConnection | undefined;
+  /**
+   * Prefix of this deployment's Redis keys and channels. On a Cluster it is a hash tag (`{dss}`), so
+   * that every key of a queue (and the target guard's multi-key scripts) lands in one slot.
+   */
   readonly redisPrefix: string;
   readonly secretKey: string | undefined;
   readonly previousSecretKeys: readonly string[];
@@ -274,6 +372,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  const queueTransport = e.QUEUE_TRANSPORT ?? (redisChosen(e) ? 'redis' : 'postgres');
   return Object.freeze({
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -281,10 +380,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
-    queueTransport: e.QUEUE_TRANSPORT ?? (e.REDIS_URL ? 'redis' : 'postgres'),
-    // QUEUE_TRANSPORT=redis without REDIS_URL means the Redis on this machine, as before.
-    redisUrl: e.REDIS_URL ?? (e.QUEUE_TRANSPORT === 'redis' ? 'redis://127.0.0.1:6379' : undefined),
-    redisPrefix: e.REDIS_PREFIX,
+    queueTransport,
+    redis: queueTransport === 'redis' ? redisConnectionOf(e) : undefined,
+    redisPrefix:
+      e.REDIS_CLUSTER_NODES.length > 0 && !/\{[^}]+\}/.test(e.REDIS_PREFIX)
+        ? `{${e.REDIS_PREFIX}}`
+        : e.REDIS_PREFIX,
     secretKey: e.SECRET_KEY,
     previousSecretKeys: e.SECRET_KEYS_PREVIOUS,
     secretKeyFile: e.SECRET_KEY_FILE,
@@ -332,4 +433,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sampler: Object.freeze({ name: e.OTEL_TRACES_SAMPLER, ratio: e.OTEL_TRACES_SAMPLER_ARG }),
     }),
   });
+}
+
+type Environment = z.infer<typeof environmentSchema>;
+
+const redisChosen = (e: Environment) =>
+  Boolean(e.REDIS_URL) || e.REDIS_SENTINELS.length > 0 || e.REDIS_CLUSTER_NODES.length > 0;
+
+function redisConnectionOf(e: Environment): RedisConnection {
+  const parsedNodes = (entries: string[]) => entries.map((entry) => parseNode(entry)!);
+  if (e.REDIS_SENTINELS.length > 0) {
+    return {
+      kind: 'sentinel',
+      sentinels: parsedNodes(e.REDIS_SENTINELS),
+      name: e.REDIS_SENTINEL_NAME ?? '',
+      password: e.REDIS_PASSWORD,
+      sentinelPassword: e.REDIS_SENTINEL_PASSWORD,
+    };
+  }
+  if (e.REDIS_CLUSTER_NODES.length > 0) {
+    return { kind: 'cluster', nodes: parsedNodes(e.REDIS_CLUSTER_NODES), password: e.REDIS_PASSWORD };
+  }
+  // QUEUE_TRANSPORT=redis without any of them means the Redis on this machine, as before.
+  return { kind: 'standalone', url: e.REDIS_URL ?? 'redis://127.0.0.1:6379' };
 }

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       dataDir: '.data',
       queueTransport: 'postgres',
-      redisUrl: undefined,
+      redis: undefined,
       heartbeatIntervalSeconds: 5,
       connectTimeoutMs: 10_000,
       queryTimeoutMs: 5_000,
@@ -24,16 +24,93 @@ describe('loadConfig', () => {
   it('moves queues and events to Redis when REDIS_URL is set, unless QUEUE_TRANSPORT says otherwise', () => {
     expect(loadConfig({ REDIS_URL: 'redis://cache:6380' })).toMatchObject({
       queueTransport: 'redis',
-      redisUrl: 'redis://cache:6380',
+      redis: { kind: 'standalone', url: 'redis://cache:6380' },
     });
     expect(loadConfig({ REDIS_URL: 'redis://cache:6380', QUEUE_TRANSPORT: 'postgres' })).toMatchObject({
       queueTransport: 'postgres',
     });
     expect(loadConfig({ QUEUE_TRANSPORT: 'redis' })).toMatchObject({
       queueTransport: 'redis',
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: { kind: 'standalone', url: 'redis://127.0.0.1:6379' },
     });
     expect(() => loadConfig({ QUEUE_TRANSPORT: 'kafka' })).toThrow(/QUEUE_TRANSPORT/);
+  });
+
+  it('reaches Redis through Sentinel or a Cluster, either of which selects the Redis transport', () => {
+    expect(
+      loadConfig({
+        REDIS_SENTINELS: 's1:26379, [fd00::2]:26380',
+        REDIS_SENTINEL_NAME: 'mymaster',
+        REDIS_SENTINEL_PASSWORD: 'sentinel-secret',
+        REDIS_PASSWORD: 'master-secret',
+      }),
+    ).toMatchObject({
+      queueTransport: 'redis',
+      redisPrefix: 'dss',
+      redis: {
+        kind: 'sentinel',
+        name: 'mymaster',
+        sentinels: [
+          { host: 's1', port: 26379 },
+          { host: 'fd00::2', port: 26380 },
+        ],
+        password: 'master-secret',
+        sentinelPassword: 'sentinel-secret',
+      },
+    });
+    // On a Cluster every key of the deployment shares one hash slot: the prefix becomes a hash tag.
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2:7000' })).toMatchObject({
+      queueTransport: 'redis',
+      redisPrefix: '{dss}',
+      redis: {
+        kind: 'cluster',
+        nodes: [
+          { host: '10.0.0.1', port: 7000 },
+          { host: '10.0.0.2', port: 7000 },
+        ],
+      },
+    });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'n:7000', REDIS_PREFIX: 'eu:{orders}' }).redisPrefix).toBe(
+      'eu:{orders}',
+    );
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'n:7000', QUEUE_TRANSPORT: 'postgres' }).redis).toBeUndefined();
+  });
+
+  it('refuses malformed or conflicting Redis topologies in one line naming the variable', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        const message = (error as Error).message;
+        expect(message.split('\n')).toHaveLength(1);
+        return message;
+      }
+      throw new Error('accepted');
+    };
+    expect(problems({ REDIS_CLUSTER_NODES: 'n1:7000,n2' })).toMatch(
+      /^Invalid configuration: REDIS_CLUSTER_NODES: /,
+    );
+    expect(problems({ REDIS_SENTINELS: 's1:99999', REDIS_SENTINEL_NAME: 'm' })).toMatch(/REDIS_SENTINELS: /);
+    expect(problems({ REDIS_SENTINELS: 's1:26379' })).toMatch(/REDIS_SENTINEL_NAME: is required/);
+    expect(problems({ REDIS_SENTINEL_NAME: 'mymaster' })).toMatch(/REDIS_SENTINELS: is required/);
+    expect(problems({ REDIS_URL: 'redis://r:6379', REDIS_CLUSTER_NODES: 'n:7000' })).toMatch(
+      /REDIS_CLUSTER_NODES: set only one of REDIS_URL, REDIS_CLUSTER_NODES/,
+    );
+    expect(
+      problems({ REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODES: 'n:7000' }),
+    ).toMatch(/REDIS_CLUSTER_NODES: set only one of REDIS_SENTINELS, REDIS_CLUSTER_NODES/);
+    expect(problems({ REDIS_URL: 'redis://r:6379', REDIS_PASSWORD: 'pw' })).toMatch(
+      /REDIS_PASSWORD: is for REDIS_SENTINELS or REDIS_CLUSTER_NODES/,
+    );
+    expect(problems({ REDIS_CLUSTER_NODES: 'n:7000', REDIS_SENTINEL_PASSWORD: 'pw' })).toMatch(
+      /REDIS_SENTINEL_PASSWORD: is for REDIS_SENTINELS only/,
+    );
+    const secret = problems({
+      REDIS_SENTINELS: 'bad',
+      REDIS_SENTINEL_NAME: 'm',
+      REDIS_SENTINEL_PASSWORD: 'sentinel-secret-value',
+    });
+    expect(secret).not.toContain('sentinel-secret-value');
   });
 
   it('parses API_TOKENS into named principals (name:role:token, or role:token named after its role)', () => {

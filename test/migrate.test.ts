@@ -30,6 +30,7 @@ it('creates the database once and migrates it safely from several processes at o
       'audit_events',
       'connection_tests',
       'data_sources',
+      'deployment',
       'event_payloads',
       'rate_limits',
       'target_slots',

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis.js';
 import type pg from 'pg';
 import {
   RateLimiterMemory,
@@ -28,7 +28,7 @@ const WHAT: Record<RateLimitKind, string> = {
  */
 export function createRateLimits(options: {
   /** Redis, or the metadata store's rate_limits table when there is no Redis. */
-  store: { kind: 'redis'; redis: Redis; prefix: string } | { kind: 'postgres'; pool: pg.Pool };
+  store: { kind: 'redis'; redis: RedisClient; prefix: string } | { kind: 'postgres'; pool: pg.Pool };
   perMinute: Record<RateLimitKind, number>;
 }): RateLimits {
   const { store } = options;

@@ -283,10 +283,12 @@ export function createTestRunner(deps: RunnerDeps) {
     /**
      * Runs one test. `deferred`: a target of the test already has TARGET_MAX_CONCURRENT_TESTS tests
      * running (on any worker), so nothing was done and the test is still QUEUED; run it a moment later.
+     * `unknown`: no such test in this metadata store (deleted since, or another deployment's job).
      */
-    async run(testId: string): Promise<'done' | 'deferred'> {
+    async run(testId: string): Promise<'done' | 'deferred' | 'unknown'> {
       const row = await loadForRun(db, testId);
-      if (!row || row.status === 'PASSED' || row.status === 'FAILED') return 'done'; // gone, or done by another worker
+      if (!row) return 'unknown';
+      if (row.status === 'PASSED' || row.status === 'FAILED') return 'done'; // done by another worker
       const target = await loadTarget(row);
       if (!target) return 'done'; // the data source was deleted meanwhile (its tests went with it)
       if (target.password === undefined) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis.js';
 import ipaddr from 'ipaddr.js';
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRedis } from 'rate-limiter-flexible';
@@ -47,7 +47,7 @@ export interface TargetGuard {
 
 /** Where the guard keeps its counts: Redis, or the metadata store (no Redis). */
 export type GuardStore =
-  { kind: 'redis'; redis: Redis; prefix: string } | { kind: 'postgres'; pool: pg.Pool };
+  { kind: 'redis'; redis: RedisClient; prefix: string } | { kind: 'postgres'; pool: pg.Pool };
 
 export interface TargetGuardOptions {
   store: GuardStore;
@@ -106,7 +106,7 @@ interface Slots {
   give(keys: string[], holder: string): Promise<void>;
 }
 
-function redisSlots(redis: Redis, prefix: string): Slots {
+function redisSlots(redis: RedisClient, prefix: string): Slots {
   const key = (target: string) => `${prefix}:target-guard:slots:${target}`;
   return {
     async take(keys, holder, limit, leaseMs) {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { Logger } from './logger.js';
 import type { BusTarget } from './pg-event-target.js';
 
@@ -43,8 +43,8 @@ export interface EventBus {
 
 /** Redis pub/sub as the bus's transport: separate publish and subscribe clients. */
 export function redisBusTarget(options: {
-  publishClient: Redis;
-  subscribeClient: Redis;
+  publishClient: RedisClient;
+  subscribeClient: RedisClient;
   logger: Logger;
 }): BusTarget {
   const { publishClient, subscribeClient, logger } = options;

@@ -10,7 +10,7 @@ import {
   type WorkerOptions,
 } from 'bullmq';
 import { SpanKind } from '@opentelemetry/api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import pg from 'pg';
 import type { z } from 'zod';
 import { ATTR, injectTrace, inSpan } from './tracing.js';
@@ -39,7 +39,7 @@ export const queueNamesOf = <C extends Catalog>(catalog: C): QueueNameOf<C>[] =>
  */
 export type QueueTransport =
   /** `connection` for producing (fails fast), `workerConnection` for workers (BullMQ's blocking reads). */
-  | { kind: 'redis'; connection: Redis; workerConnection: Redis; prefix: string }
+  | { kind: 'redis'; connection: RedisClient; workerConnection: RedisClient; prefix: string }
   | { kind: 'postgres'; databaseUrl: string };
 
 /** BullMQ's schema in the metadata store, for the PostgreSQL transport. */

@@ -1,5 +1,9 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { RedisConnection } from '../config.js';
 import type { Logger } from './logger.js';
+
+/** A connection to Redis as every user of it takes one: a single server (or Sentinel's master), or a Cluster. */
+export type RedisClient = Redis | Cluster;
 
 /**
  * Redis connections by role (BullMQ "going to production"):
@@ -9,21 +13,53 @@ import type { Logger } from './logger.js';
  */
 export type RedisRole = 'producer' | 'worker' | 'publish' | 'subscribe';
 
-const roleOptions: Record<RedisRole, RedisOptions> = {
-  producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
-  worker: { maxRetriesPerRequest: null },
-  publish: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
-  subscribe: { maxRetriesPerRequest: null },
-};
+const roleOptions: Record<RedisRole, { enableOfflineQueue?: boolean; maxRetriesPerRequest: number | null }> =
+  {
+    producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+    worker: { maxRetriesPerRequest: null },
+    publish: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+    subscribe: { maxRetriesPerRequest: null },
+  };
 
-export function createRedis(url: string, role: RedisRole, logger: Logger): Redis {
-  const client = new Redis(url, {
-    ...roleOptions[role],
+const backoff = (attempt: number) => Math.min(attempt * 200, 2_000);
+
+/**
+ * The one place a Redis connection is made, whatever the topology: queues (BullMQ), workers, events
+ * (pub/sub), rate limits and the target guard all take theirs from here.
+ */
+export function createRedis(connection: RedisConnection, role: RedisRole, logger: Logger): RedisClient {
+  const { enableOfflineQueue, maxRetriesPerRequest } = roleOptions[role];
+  const common: RedisOptions = {
+    maxRetriesPerRequest,
     connectionName: `data-source-service:${role}`,
     connectTimeout: 2_000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-    lazyConnect: false,
-  });
+  };
+  const client =
+    connection.kind === 'cluster'
+      ? new Cluster(
+          connection.nodes.map(({ host, port }) => ({ host, port })),
+          {
+            enableOfflineQueue,
+            clusterRetryStrategy: backoff,
+            redisOptions: { ...common, password: connection.password },
+          },
+        )
+      : connection.kind === 'sentinel'
+        ? new Redis({
+            ...common,
+            enableOfflineQueue,
+            sentinels: connection.sentinels.map(({ host, port }) => ({ host, port })),
+            name: connection.name,
+            password: connection.password,
+            sentinelPassword: connection.sentinelPassword,
+            // A master demoted by a failover (alive, now a replica) answers writes with READONLY: find
+            // the new master through the sentinels. (ioredis' failoverDetector could leave a client
+            // that was reconnecting at the switch closed for good: seen in test/redis-ha.)
+            reconnectOnError: (error) => error.message.startsWith('READONLY'),
+            retryStrategy: backoff,
+            sentinelRetryStrategy: backoff,
+          })
+        : new Redis(connection.url, { ...common, enableOfflineQueue, retryStrategy: backoff });
   let reported = false;
   client.on('error', (error: Error & { code?: string }) => {
     // ioredis reports every failed reconnect; one line per outage is enough for operators.
@@ -38,8 +74,27 @@ export function createRedis(url: string, role: RedisRole, logger: Logger): Redis
   return client;
 }
 
+/** Where Redis is, for log lines and start-up messages: never a password. */
+export function describeRedis(connection: RedisConnection): string {
+  const list = (nodes: readonly { host: string; port: number }[]) =>
+    nodes.map(({ host, port }) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)).join(',');
+  if (connection.kind === 'cluster') return `cluster ${list(connection.nodes)}`;
+  if (connection.kind === 'sentinel')
+    return `master ${connection.name} via sentinels ${list(connection.sentinels)}`;
+  const { hostname, port } = new URL(connection.url);
+  return `${hostname}:${port || 'default port'}`;
+}
+
+/** The servers named by the configuration (seeds of a Cluster, the sentinels), for the egress policy. */
+export function redisEndpointsOf(connection: RedisConnection): { host: string; port: number }[] {
+  if (connection.kind === 'cluster') return [...connection.nodes];
+  if (connection.kind === 'sentinel') return [...connection.sentinels];
+  const { hostname, port } = new URL(connection.url);
+  return [{ host: hostname.replace(/^\[(.*)\]$/, '$1'), port: port ? Number(port) : 6379 }];
+}
+
 /** Resolves once the client is connected; rejects at its first connection error or after `timeoutMs`. */
-export async function waitUntilReady(client: Redis, timeoutMs: number): Promise<void> {
+export async function waitUntilReady(client: RedisClient, timeoutMs: number): Promise<void> {
   if (client.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => settle(new Error('redis not ready')), timeoutMs);
@@ -57,7 +112,26 @@ export async function waitUntilReady(client: Redis, timeoutMs: number): Promise<
   });
 }
 
-export async function closeRedis(client: Redis): Promise<void> {
+export async function closeRedis(client: RedisClient): Promise<void> {
   if (client.status === 'end') return;
   await client.quit().catch(() => client.disconnect());
+}
+
+/**
+ * `maxmemory-policy` of every master (CONFIG GET); undefined when it cannot be read (managed Redis
+ * often disables CONFIG).
+ */
+export async function evictionPolicies(client: RedisClient): Promise<string[] | undefined> {
+  const servers = client instanceof Cluster ? client.nodes('master') : [client];
+  try {
+    return await Promise.all(
+      servers.map(async (server) => {
+        const [, policy] = ((await server.config('GET', 'maxmemory-policy')) as string[] | undefined) ?? [];
+        if (policy === undefined) throw new Error('CONFIG GET returned nothing');
+        return policy;
+      }),
+    );
+  } catch {
+    return undefined;
+  }
 }

@@ -146,9 +146,9 @@ export function endpointOf(url: string, defaultPort: number): Endpoint {
 }
 
 /** The metadata store and Redis (when used) this service uses: never targets in production. */
-export const ownEndpointsOf = (databaseUrl: string, redisUrl: string | undefined): Endpoint[] => [
+export const ownEndpointsOf = (databaseUrl: string, redis: readonly Endpoint[] = []): Endpoint[] => [
   endpointOf(databaseUrl, 5432),
-  ...(redisUrl ? [endpointOf(redisUrl, 6379)] : []),
+  ...redis,
 ];
 
 export type Resolve = (host: string) => Promise<string[]>;

@@ -1,5 +1,8 @@
+import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
+  check,
   index,
   integer,
   pgTable,
@@ -41,4 +44,19 @@ export const eventPayloads = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [index('event_payloads_created_at_idx').on(t.createdAt)],
+);
+
+/**
+ * This deployment's id: one row, created by the first process that starts on this metadata store. It
+ * is kept under the Redis prefix too, so that a second deployment on the same Redis and prefix (which
+ * would take this one's jobs) is refused at start-up.
+ */
+export const deployment = pgTable(
+  'deployment',
+  {
+    singleton: boolean('singleton').primaryKey().default(true),
+    id: uuid('id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [check('deployment_singleton', sql`${t.singleton}`)],
 );

@@ -37,12 +37,17 @@ export interface Workers {
    * Their locks lapse and BullMQ hands them to another worker (stalled-job check).
    */
   stop(graceMs: number): Promise<void>;
+  /**
+   * Puts back what a Redis that lost its keys (a restart without persistence, a failover that lost
+   * the last writes) no longer has: the scheduled jobs, and a job for every open test (reconcile).
+   */
+  repair(): Promise<void>;
 }
 
 /** One BullMQ Worker per queue of the job catalog, each dispatching by job name to its handler. */
 export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const handlers = {
-    'connection-test': connectionTestHandler(deps.runner),
+    'connection-test': connectionTestHandler(deps.runner, deps.logger),
     'heartbeat-install': heartbeatInstallHandler(deps.heartbeat),
     'heartbeat-beat': heartbeatBeatHandler(deps.heartbeat),
     reconcile: reconcileHandler(deps),
@@ -138,17 +143,27 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     return worker;
   });
 
-  // Scheduled jobs (the catalog's `everyMs`): one scheduler each, upserted by every worker that starts.
-  for (const [name, job] of Object.entries(catalog) as [JobName, { everyMs?: number }][]) {
-    if (job.everyMs) await deps.queues.repeat(name, {}, name, job.everyMs);
-  }
-  // And one reconciliation now: a restart, or a Redis that lost its keys, is repaired at once.
-  await reconcileAll(deps).catch((error: unknown) =>
-    deps.logger.warn({ err: error }, 'reconciliation failed'),
-  );
+  // Scheduled jobs (the catalog's `everyMs`): one scheduler each, upserted by every worker that starts,
+  // and one reconciliation now: a restart, or a Redis that lost its keys, is repaired at once.
+  const schedule = async () => {
+    for (const [name, job] of Object.entries(catalog) as [JobName, { everyMs?: number }][]) {
+      if (job.everyMs) await deps.queues.repeat(name, {}, name, job.everyMs);
+    }
+  };
+  const reconcile = () =>
+    reconcileAll(deps).catch((error: unknown) => deps.logger.warn({ err: error }, 'reconciliation failed'));
+  await schedule();
+  await reconcile();
   deps.logger.info({ queues: deps.queues.names, concurrency: deps.concurrency }, 'workers started');
 
   return {
+    async repair() {
+      // Redis may be gone again already: the next reconnection repairs.
+      await schedule().catch((error: unknown) =>
+        deps.logger.warn({ err: error }, 'could not put back the scheduled jobs'),
+      );
+      await reconcile();
+    },
     async stop(graceMs) {
       // pause() takes no new job and resolves when the running ones are done; close(true) then does
       // not wait. (close() itself cannot be cut short: a forced close after it returns the same wait.)

@@ -233,7 +233,9 @@ describe('createEgressPolicy', () => {
         env: 'production',
         allowCidrs: [],
         denyCidrs: [],
-        ownEndpoints: ownEndpointsOf('postgres://svc:secret@postgres/data_sources', 'redis://[fd00::9]:6380'),
+        ownEndpoints: ownEndpointsOf('postgres://svc:secret@postgres/data_sources', [
+          { host: 'fd00::9', port: 6380 },
+        ]),
       },
       logger,
       (host) => {
