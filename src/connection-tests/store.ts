@@ -4,7 +4,7 @@ import type { ConnectionSpec } from '../datasources/model.js';
 import { endpointsOf } from '../datasources/model.js';
 import type { Database, Executor } from '../lib/db.js';
 import { checkPageSize, decodeCursor, isUuid, toPage, type Page } from '../lib/pagination.js';
-import { connectionTests, type ConnectionTestRow } from '../schema/index.js';
+import { connectionTests, dataSources, type ConnectionTestRow, type DataSourceRow } from '../schema/index.js';
 import type { Sealed, SecretBox } from '../secrets/secret-box.js';
 import {
   draftPasswordBinding,
@@ -239,14 +239,30 @@ export async function listTestPages(
   );
 }
 
-/** Reads a test once the transaction that queued it has committed (it holds the test's lock). */
-export async function loadForRun(db: Database, testId: string): Promise<ConnectionTestRow | undefined> {
+/**
+ * Reads a test, and its data source if it has one, once the transaction that queued it has committed.
+ * A row that is visible was committed; when it is not yet, the test's lock (held by the queuing
+ * transaction until it ends) is waited for, and the row read again: one round trip when the commit
+ * came first, three otherwise.
+ */
+export async function loadForRun(
+  db: Database,
+  testId: string,
+): Promise<{ test: ConnectionTestRow; dataSource: DataSourceRow | null } | undefined> {
   if (!isUuid(testId)) return undefined;
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${testLockKey(testId)})`);
-    const [row] = await tx.select().from(connectionTests).where(eq(connectionTests.id, testId));
+  const read = async () => {
+    const [row] = await db
+      .select({ test: connectionTests, dataSource: dataSources })
+      .from(connectionTests)
+      .leftJoin(dataSources, eq(dataSources.id, connectionTests.dataSourceId))
+      .where(eq(connectionTests.id, testId));
     return row;
-  });
+  };
+  const found = await read();
+  if (found) return found;
+  // Granted once the queuing transaction has ended (and released at once: only that moment matters).
+  await db.execute(sql`SELECT pg_advisory_xact_lock_shared(${testLockKey(testId)})`);
+  return read();
 }
 
 /**
