@@ -12,7 +12,8 @@ export type RedisRole = 'producer' | 'worker' | 'publish' | 'subscribe';
 const roleOptions: Record<RedisRole, RedisOptions> = {
   producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
   worker: { maxRetriesPerRequest: null },
-  publish: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+  // Commands issued in one tick go out in one write (a test publishes several changes at once).
+  publish: { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true },
   subscribe: { maxRetriesPerRequest: null },
 };
 
