@@ -2,10 +2,14 @@
 // connection tests. Starts a throwaway PostgreSQL and the built service under `node --cpu-prof`, runs N
 // connection tests (half one at a time, half from 32 clients), stops the service so that it writes its
 // profile, and prints the self time by package and by function: the "flame summary" of README's
-// Performance section.
+// Performance section. It also counts what a test costs the stores: the statements the metadata store
+// ran for it (log_statement=all on the profile's own database, read back from PG_LOG) and the commands
+// of a Redis server of its own, with that Redis's CPU.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -20,6 +24,8 @@ const arg = (name: string) => {
 const TRANSPORT = arg('transport') === 'postgres' ? 'postgres' : 'redis';
 const TESTS = Number(arg('tests') ?? 400);
 const TOKEN = 'profile-admin-token-0123456789';
+/** The metadata server's log (stderr of the Debian cluster), where log_statement=all writes. */
+const PG_LOG = process.env.PG_LOG ?? '/var/log/postgresql/postgresql-15-main.log';
 
 interface ProfileNode {
   id: number;
@@ -49,6 +55,48 @@ async function main() {
   const suffix = randomBytes(4).toString('hex');
   const database = `dss_profile_${suffix}`;
   const profileDir = await mkdtemp(path.join(os.tmpdir(), 'dss-profile-'));
+  const root = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+  await root.connect();
+  // Created here (the service finds it and migrates it) so that every session of it logs its statements.
+  await root.query(`CREATE DATABASE ${database}`);
+  await root.query(`ALTER DATABASE ${database} SET log_statement = 'all'`);
+  const redisPort = await freePort();
+  const redis = spawn('redis-server', ['--port', String(redisPort), '--save', '', '--dir', profileDir], {
+    stdio: 'ignore',
+  });
+  const redisCli = async (...args: string[]) => {
+    const socket = net.connect(redisPort, '127.0.0.1');
+    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.end(`${args.join(' ')}\r\nQUIT\r\n`);
+    await closed;
+    return Buffer.concat(chunks).toString();
+  };
+  // No event says a child process is listening: it is asked until it answers.
+  for (let i = 0; i < 100 && !(await redisCli('PING').catch(() => '')).includes('PONG'); i += 1)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  const redisCommands = async () =>
+    new Map(
+      [...(await redisCli('INFO', 'commandstats')).matchAll(/cmdstat_([^:]+):calls=(\d+)/g)].map(
+        (m) => [m[1]!, Number(m[2])] as const,
+      ),
+    );
+  const statementsLogged = async (from: number) => {
+    const size = (await stat(PG_LOG)).size;
+    const counts = new Map<string, number>();
+    let rest = '';
+    for await (const chunk of createReadStream(PG_LOG, { start: from, end: size - 1, encoding: 'utf8' })) {
+      const lines = (rest + String(chunk)).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        const found = new RegExp(`@${database} LOG:  (?:statement|execute [^:]*): (.*)`).exec(line);
+        if (found) counts.set(found[1]!.slice(0, 70), (counts.get(found[1]!.slice(0, 70)) ?? 0) + 1);
+      }
+    }
+    return counts;
+  };
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -62,7 +110,7 @@ async function main() {
         PORT: String(port),
         DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
         ...(TRANSPORT === 'redis'
-          ? { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `profile-${suffix}` }
+          ? { REDIS_URL: `redis://127.0.0.1:${redisPort}`, REDIS_PREFIX: `profile-${suffix}` }
           : { QUEUE_TRANSPORT: 'postgres' }),
         SECRET_KEY: randomBytes(32).toString('base64'),
         API_TOKENS: `admin:${TOKEN}`,
@@ -132,6 +180,12 @@ async function main() {
     if ((await finished(testConnection.id)) !== 'PASSED') throw new Error('a profiled test did not pass');
   };
   const cpuBefore = await cpuMs(child.pid!);
+  const redisCpuBefore = await cpuMs(redis.pid!);
+  const commandsBefore = await redisCommands();
+  const logFrom = await stat(PG_LOG).then(
+    (s) => s.size,
+    () => undefined,
+  );
   for (let i = 0; i < TESTS / 2; i += 1) await test(sources[0]!);
   let next = 0;
   await Promise.all(
@@ -143,6 +197,16 @@ async function main() {
     }),
   );
   const cpu = (await cpuMs(child.pid!)) - cpuBefore;
+  const redisCpu = (await cpuMs(redis.pid!)) - redisCpuBefore;
+  const commandsAfter = await redisCommands();
+  const commandCounts = new Map(
+    [...commandsAfter]
+      .map(([name, n]) => [name, n - (commandsBefore.get(name) ?? 0)] as const)
+      .filter(([name]) => name !== 'info'),
+  );
+  const commands = [...commandCounts.values()].reduce((a, b) => a + b, 0);
+  const statementCounts = logFrom === undefined ? new Map<string, number>() : await statementsLogged(logFrom);
+  const statements = [...statementCounts.values()].reduce((a, b) => a + b, 0);
   await client.close();
   child.kill('SIGTERM');
   await exited;
@@ -169,14 +233,27 @@ async function main() {
       .slice(0, n)
       .map(([name, ms]) => `${((100 * ms) / total).toFixed(1).padStart(5)}%  ${name}`);
   console.log(`transport ${TRANSPORT}: ${TESTS} tests, service CPU ${(cpu / TESTS).toFixed(2)} ms per test`);
+  console.log(
+    `per test: ${(statements / TESTS).toFixed(1)} metadata statements` +
+      (TRANSPORT === 'redis'
+        ? `, ${(commands / TESTS).toFixed(1)} Redis commands, Redis CPU ${(redisCpu / TESTS).toFixed(2)} ms`
+        : ''),
+  );
+  const perTest = (map: Map<string, number>, n: number) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, count]) => `${(count / TESTS).toFixed(2).padStart(6)}  ${name}`)
+      .join('\n');
+  console.log(`\nmetadata statements per test:\n${perTest(statementCounts, 25)}`);
+  if (TRANSPORT === 'redis') console.log(`\nRedis commands per test:\n${perTest(commandCounts, 15)}`);
   console.log('\nself time by package / module:');
   console.log(top(selfByGroup, 25).join('\n'));
   console.log('\nself time by function:');
   console.log(top(selfByFunction, 30).join('\n'));
 
+  redis.kill('SIGTERM');
   await rm(profileDir, { recursive: true, force: true });
-  const root = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-  await root.connect();
   await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await root.end();
   await targets.stop();
