@@ -143,6 +143,7 @@ export function createTestRunner(deps: RunnerDeps) {
     signal: AbortSignal,
     record: (name: CheckName, changes: Partial<CheckRecord>) => void,
     testId: string,
+    lockedForMs: number,
   ): Promise<EndpointReport> {
     const { spec } = target;
     const context: CodeContext = {
@@ -180,7 +181,6 @@ export function createTestRunner(deps: RunnerDeps) {
     };
 
     const account: TargetAccount = { host: endpoint.host, port: endpoint.port, username: spec.username };
-    const lockedForMs = await deps.guard.authLocked(account);
     const found =
       lockedForMs > 0
         ? await lockedOut(step, account, lockedForMs)
@@ -204,6 +204,8 @@ export function createTestRunner(deps: RunnerDeps) {
     source: DataSourceRow | null,
     target: Target,
     endpoints: RoledEndpoint[],
+    /** Per endpoint, as read when the test was taken (TargetGuard.authFailures). */
+    authFailures: Promise<{ count: number; lockedForMs: number }[]>,
   ): Promise<void> {
     const recorder = new TestRecorder({ write: (test) => saveTest(db, test), publish }, toTestView(row));
     const checks = pendingChecks(endpoints);
@@ -226,7 +228,8 @@ export function createTestRunner(deps: RunnerDeps) {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), deps.testTimeoutMs);
     try {
-      for (const endpoint of endpoints) {
+      for (const [e, endpoint] of endpoints.entries()) {
+        const failures = (await authFailures)[e]!;
         const own = (check: CheckRecord) => check.endpoint === endpoint.role;
         const record = (name: CheckName, changes: Partial<CheckRecord>) => {
           const index = checks.findIndex((check) => own(check) && check.name === name);
@@ -239,7 +242,7 @@ export function createTestRunner(deps: RunnerDeps) {
             );
           }
         };
-        const found = await probe(target, endpoint, deadline.signal, record, row.id);
+        const found = await probe(target, endpoint, deadline.signal, record, row.id, failures.lockedForMs);
         if (found.failed) {
           for (const [index, check] of checks.entries()) {
             if (own(check) && check.status === 'PENDING')
@@ -259,7 +262,8 @@ export function createTestRunner(deps: RunnerDeps) {
         const login = checks.find((check) => own(check) && check.name === 'AUTHENTICATE');
         const account = { host: endpoint.host, port: endpoint.port, username: target.spec.username };
         if (login?.status === 'FAILED' && login.code === 'AUTH_FAILED') await deps.guard.authFailed(account);
-        else if (login?.status === 'PASSED' || login?.status === 'WARNING')
+        // Nothing to forget when no failure counted as the test was taken (one command less per test).
+        else if ((login?.status === 'PASSED' || login?.status === 'WARNING') && failures.count > 0)
           await deps.guard.authSucceeded(account);
       }
     } finally {
@@ -309,10 +313,27 @@ export function createTestRunner(deps: RunnerDeps) {
         return 'done';
       }
       const endpoints = endpointsOf(target.spec);
+      // Read while the slot is taken, rather than after: one round trip to Redis less before the checks.
+      const authFailures = Promise.all(
+        endpoints.map((endpoint) =>
+          deps.guard.authFailures({
+            host: endpoint.host,
+            port: endpoint.port,
+            username: target.spec.username,
+          }),
+        ),
+      );
+      authFailures.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
       const lease = await deps.guard.acquire(testId, endpoints);
       if (!lease) return 'deferred';
       try {
-        await runChecks(row, source, { spec: target.spec, password: target.password }, endpoints);
+        await runChecks(
+          row,
+          source,
+          { spec: target.spec, password: target.password },
+          endpoints,
+          authFailures,
+        );
       } finally {
         // A slot that cannot be given back lapses by itself (target-guard.ts); the test's outcome stands.
         await deps.guard
