@@ -1,4 +1,4 @@
-// `npm run bench:profile [-- --transport postgres] [-- --tests N]`: where the service's CPU goes during
+// `npm run bench:profile [-- --transport postgres] [-- --tests N | --typename N]`: where the service's CPU goes during
 // connection tests. Starts a throwaway PostgreSQL and the built service under `node --cpu-prof`, runs N
 // connection tests (half one at a time, half from 32 clients), stops the service so that it writes its
 // profile, and prints the self time by package and by function: the "flame summary" of README's
@@ -22,7 +22,12 @@ const arg = (name: string) => {
   return index >= 0 ? process.argv[index + 1] : undefined;
 };
 const TRANSPORT = arg('transport') === 'postgres' ? 'postgres' : 'redis';
-const TESTS = Number(arg('tests') ?? 400);
+const UNITS_ARG = Number(arg('tests') ?? 400);
+/** `--typename N`: N `{ __typename }` requests from 32 clients instead of tests (the API's own cost). */
+const TYPENAMES = Number(arg('typename') ?? 0);
+/** What the figures are per: a test, or a `{ __typename }` request. */
+const UNITS = TYPENAMES > 0 ? TYPENAMES : UNITS_ARG;
+const UNIT = TYPENAMES > 0 ? 'request' : 'test';
 const TOKEN = 'profile-admin-token-0123456789';
 /** The metadata server's log (stderr of the Debian cluster), where log_statement=all writes. */
 const PG_LOG = process.env.PG_LOG ?? '/var/log/postgresql/postgresql-15-main.log';
@@ -33,6 +38,8 @@ interface ProfileNode {
   children?: number[];
 }
 interface Profile {
+  /** Microseconds on the monotonic clock (process.hrtime's). */
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -43,8 +50,8 @@ function groupOf(url: string): string {
   if (url === '') return '(native / idle / gc)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
-  const own = /\/dist\/(src\/.+)$/.exec(url) ?? /\/(src\/.+)$/.exec(url);
-  if (own) return own[1]!.replace(/\/[^/]+$/, '/');
+  const own = /\/dist\/(.+)$/.exec(url) ?? /\/src\/(.+)$/.exec(url);
+  if (own) return `src/${own[1]!.replace(/\/[^/]+$/, '/')}`;
   if (url.startsWith('node:')) return 'node:internal';
   return url;
 }
@@ -179,6 +186,7 @@ async function main() {
     );
     if ((await finished(testConnection.id)) !== 'PASSED') throw new Error('a profiled test did not pass');
   };
+  const windowStart = Number(process.hrtime.bigint() / 1000n);
   const cpuBefore = await cpuMs(child.pid!);
   const redisCpuBefore = await cpuMs(redis.pid!);
   const commandsBefore = await redisCommands();
@@ -186,17 +194,29 @@ async function main() {
     (s) => s.size,
     () => undefined,
   );
-  for (let i = 0; i < TESTS / 2; i += 1) await test(sources[0]!);
   let next = 0;
-  await Promise.all(
-    sources.map(async (id) => {
-      while (next < TESTS / 2) {
-        next += 1;
-        await test(id);
-      }
-    }),
-  );
+  if (TYPENAMES > 0) {
+    await Promise.all(
+      sources.map(async () => {
+        while (next < TYPENAMES) {
+          next += 1;
+          await client.data('{ __typename }');
+        }
+      }),
+    );
+  } else {
+    for (let i = 0; i < UNITS_ARG / 2; i += 1) await test(sources[0]!);
+    await Promise.all(
+      sources.map(async (id) => {
+        while (next < UNITS_ARG / 2) {
+          next += 1;
+          await test(id);
+        }
+      }),
+    );
+  }
   const cpu = (await cpuMs(child.pid!)) - cpuBefore;
+  const windowEnd = Number(process.hrtime.bigint() / 1000n);
   const redisCpu = (await cpuMs(redis.pid!)) - redisCpuBefore;
   const commandsAfter = await redisCommands();
   const commandCounts = new Map(
@@ -217,9 +237,13 @@ async function main() {
   const selfByGroup = new Map<string, number>();
   const selfByFunction = new Map<string, number>();
   let total = 0;
+  // Only the samples of the tests themselves: not the start-up, nor the shutdown.
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
     const node = byId.get(id);
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < windowStart || at > windowEnd) return;
     if (!node || node.callFrame.functionName === '(idle)') return;
     total += ms;
     const group = groupOf(node.callFrame.url);
@@ -231,23 +255,30 @@ async function main() {
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
-      .map(([name, ms]) => `${((100 * ms) / total).toFixed(1).padStart(5)}%  ${name}`);
-  console.log(`transport ${TRANSPORT}: ${TESTS} tests, service CPU ${(cpu / TESTS).toFixed(2)} ms per test`);
+      .map(
+        ([name, ms]) =>
+          `${((100 * ms) / total).toFixed(1).padStart(5)}%  ${(ms / UNITS).toFixed(2).padStart(5)} ms/${UNIT}  ${name}`,
+      );
   console.log(
-    `per test: ${(statements / TESTS).toFixed(1)} metadata statements` +
+    `transport ${TRANSPORT}: ${UNITS} ${UNIT}s, service CPU ${(cpu / UNITS).toFixed(2)} ms per ${UNIT}`,
+  );
+  console.log(
+    `per ${UNIT}: ${(statements / UNITS).toFixed(1)} metadata statements` +
       (TRANSPORT === 'redis'
-        ? `, ${(commands / TESTS).toFixed(1)} Redis commands, Redis CPU ${(redisCpu / TESTS).toFixed(2)} ms`
+        ? `, ${(commands / UNITS).toFixed(1)} Redis commands, Redis CPU ${(redisCpu / UNITS).toFixed(2)} ms`
         : ''),
   );
   const perTest = (map: Map<string, number>, n: number) =>
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
-      .map(([name, count]) => `${(count / TESTS).toFixed(2).padStart(6)}  ${name}`)
+      .map(([name, count]) => `${(count / UNITS).toFixed(2).padStart(6)}  ${name}`)
       .join('\n');
-  console.log(`\nmetadata statements per test:\n${perTest(statementCounts, 25)}`);
-  if (TRANSPORT === 'redis') console.log(`\nRedis commands per test:\n${perTest(commandCounts, 15)}`);
-  console.log('\nself time by package / module:');
+  console.log(`\nmetadata statements per ${UNIT}:\n${perTest(statementCounts, 25)}`);
+  if (TRANSPORT === 'redis') console.log(`\nRedis commands per ${UNIT}:\n${perTest(commandCounts, 15)}`);
+  console.log(
+    `\nself time during the load (${(total / UNITS).toFixed(2)} ms per ${UNIT} sampled), by package / module:`,
+  );
   console.log(top(selfByGroup, 25).join('\n'));
   console.log('\nself time by function:');
   console.log(top(selfByFunction, 30).join('\n'));
