@@ -1,5 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { ConnectionSpec } from '../datasources/model.js';
 import { endpointsOf } from '../datasources/model.js';
 import type { Database, Executor } from '../lib/db.js';
@@ -23,15 +23,29 @@ const testLockKey = (testId: string) => sql`hashtextextended(${testId}, 7302114)
 export type EnqueueTest = (testId: string) => Promise<void>;
 
 /**
- * Enqueues a test inside the transaction that recorded it. The transaction holds the test's advisory
- * lock until it commits, and the worker takes the same lock before reading the test, so a worker
- * never finds the job before its row. If Redis refuses the job, the transaction rolls back: nothing
- * is half-written (SERVICE_UNAVAILABLE). If the commit fails after the job was added, the worker
- * finds no test and drops the job.
+ * Records a test and enqueues it, inside the caller's transaction. The INSERT also takes the test's
+ * advisory lock (in its RETURNING, so that it costs no round trip of its own), which the transaction
+ * holds until it commits, and the worker waits on the same lock when the row is not visible yet, so a
+ * worker never finds the job before its row. If Redis refuses the job, the transaction rolls back:
+ * nothing is half-written (SERVICE_UNAVAILABLE). If the commit fails after the job was added, the
+ * worker finds no test and drops the job.
  */
-async function schedule(tx: Executor, testId: string, enqueue: EnqueueTest): Promise<void> {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(${testLockKey(testId)})`);
-  await enqueue(testId);
+async function insertAndSchedule(
+  tx: Executor,
+  values: typeof connectionTests.$inferInsert & { id: string },
+  enqueue: EnqueueTest,
+): Promise<ConnectionTestRow> {
+  const [inserted] = await tx
+    .insert(connectionTests)
+    .values(values)
+    .returning({
+      ...getTableColumns(connectionTests),
+      locked: sql<string>`pg_advisory_xact_lock(${testLockKey(values.id)})::text`,
+    });
+  if (!inserted) throw new Error('insert returned no row');
+  const { locked: _locked, ...row } = inserted;
+  await enqueue(row.id);
+  return row;
 }
 
 const newTest = (spec: ConnectionSpec) => ({
@@ -47,13 +61,7 @@ export async function queueSavedTest(
   dataSource: { id: string } & ConnectionSpec,
   enqueue: EnqueueTest,
 ): Promise<ConnectionTestRow> {
-  const [row] = await tx
-    .insert(connectionTests)
-    .values({ ...newTest(dataSource), dataSourceId: dataSource.id })
-    .returning();
-  if (!row) throw new Error('insert returned no row');
-  await schedule(tx, row.id, enqueue);
-  return row;
+  return insertAndSchedule(tx, { ...newTest(dataSource), dataSourceId: dataSource.id }, enqueue);
 }
 
 /**
@@ -68,19 +76,17 @@ export async function queueDraftTest(
 ): Promise<ConnectionTestRow> {
   const test = newTest(spec);
   const sealed = seal(test.id);
-  const [row] = await tx
-    .insert(connectionTests)
-    .values({
+  return insertAndSchedule(
+    tx,
+    {
       ...test,
       dataSourceId: null,
       draft: spec,
       draftPasswordCiphertext: sealed.ciphertext,
       draftPasswordKeyId: sealed.keyId,
-    })
-    .returning();
-  if (!row) throw new Error('insert returned no row');
-  await schedule(tx, row.id, enqueue);
-  return row;
+    },
+    enqueue,
+  );
 }
 
 const sameSpec = (a: ConnectionSpec, b: ConnectionSpec) =>
