@@ -529,6 +529,8 @@ async function main() {
         await new Promise((resolve) => setTimeout(resolve, P.scaleSeconds * 1000)); // the measured window itself
         const cpu = await stopMeter();
         const windowEnd = new Date();
+        const stillActive = await active();
+        let silent = 0;
         let beats = 0;
         let largestGap = 0;
         const sourceGaps: number[] = [];
@@ -547,6 +549,7 @@ async function main() {
             for (let role = 0; role * servers.length + s < P.scaleSources; role += 1) {
               const times = [windowStart, ...(bySource.get(role) ?? []), windowEnd].map((t) => t.getTime());
               beats += times.length - 2;
+              if (times.length === 2) silent += 1;
               let gap = 0;
               for (let i = 1; i < times.length; i += 1)
                 gap = Math.max(gap, (times[i]! - times[i - 1]!) / 1000);
@@ -564,6 +567,9 @@ async function main() {
           expectedBeats: Math.floor((P.scaleSources * P.scaleSeconds) / 5),
           largestGapSeconds: round(largestGap),
           p99LargestGapSeconds: round(percentile(sourceGaps, 99)),
+          /** Data sources with no beat at all in the window, and those still ACTIVE at its end. */
+          silentSources: silent,
+          activeAtEnd: stillActive,
           cpuMsPerBeat: {
             service: perBeat(cpu.service),
             redis: perBeat(cpu.redis),
