@@ -8,12 +8,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from 'graphql-ws';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createGraphQLClient } from '../test/support/client.js';
 import { ROLES, startTargets, type PgTarget } from '../test/support/pg-targets.js';
 import { freePort } from '../test/support/service-process.js';
 
 const QUICK = process.argv.includes('--quick');
+const argOf = (name: string) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+};
 const P = QUICK
   ? {
       latencyRuns: 30,
@@ -23,6 +28,8 @@ const P = QUICK
       fanoutChanges: 5,
       beatSources: 10,
       beatSeconds: 8,
+      scaleSources: 0,
+      scaleSeconds: 0,
     }
   : {
       latencyRuns: 200,
@@ -32,8 +39,18 @@ const P = QUICK
       fanoutChanges: 20,
       beatSources: 50,
       beatSeconds: 30,
+      // 1,000 data sources at the default 5 s interval on one service process (full run only).
+      scaleSources: 1000,
+      scaleSeconds: 30,
     };
+// `--scale-sources N`: the heartbeat at scale with N data sources (0 leaves it out; --quick does).
+if (argOf('scale-sources') !== undefined) {
+  P.scaleSources = Number(argOf('scale-sources'));
+  P.scaleSeconds = QUICK ? 15 : 30;
+}
 const TOKEN = 'bench-admin-token-0123456789';
+/** The password of every role of the heartbeat at scale (one role per data source). */
+const SCALE_PASSWORD = 'bench-beat-password';
 const WORKER_CONCURRENCY = 32;
 
 // ---------------------------------------------------------------------------------------------
@@ -60,6 +77,95 @@ async function cpuMs(pid: number): Promise<number> {
   const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
   // utime and stime are fields 14 and 15 of /proc/pid/stat, in clock ticks (100 per second here).
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU ms of every live backend of `database` on the metadata server (same machine), by pid. */
+async function backendsCpu(database: string): Promise<Map<number, number>> {
+  const root = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+  await root.connect();
+  const { rows } = await root
+    .query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database])
+    .finally(() => root.end());
+  const entries = await Promise.all(
+    rows.map(async ({ pid }) => [pid, await cpuMs(pid).catch(() => 0)] as const),
+  );
+  return new Map(entries);
+}
+
+/**
+ * CPU that a phase costs the service, its Redis and its metadata store (the backends of its database;
+ * a backend that ends during the phase is not counted, so that figure is a floor).
+ */
+async function cpuMeter(servicePid: number, redisPid: number | undefined, database: string) {
+  const read = async () => ({
+    service: await cpuMs(servicePid),
+    redis: redisPid === undefined ? 0 : await cpuMs(redisPid),
+    backends: await backendsCpu(database),
+  });
+  const before = await read();
+  return async () => {
+    const after = await read();
+    let metadata = 0;
+    for (const [pid, ms] of after.backends) metadata += ms - (before.backends.get(pid) ?? 0);
+    return {
+      service: after.service - before.service,
+      redis: redisPid === undefined ? null : after.redis - before.redis,
+      metadataStore: metadata,
+    };
+  };
+}
+
+/** A Redis server of the benchmark's own (no persistence, as the local one), so that its CPU is ours. */
+async function startRedis(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  if (process.env.BENCH_REDIS_URL) {
+    const url = process.env.BENCH_REDIS_URL;
+    const redis = new Redis(url);
+    const info = await redis.info('server').finally(() => redis.disconnect());
+    return { url, pid: Number(/process_id:(\d+)/.exec(info)?.[1]), stop: () => Promise.resolve() };
+  }
+  const port = await freePort();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'dss-bench-redis-'));
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  // Asked until it answers (a child process tells no one when it listens).
+  const redis = new Redis(url, { retryStrategy: (attempt) => (attempt > 50 ? null : 100) });
+  redis.on('error', () => undefined);
+  await redis.ping();
+  redis.disconnect();
+  return {
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Apollo + Express alone (bench/bare-apollo.ts) in a process of its own: the `{ __typename }` reference. */
+async function startBareApollo(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-apollo.ts'], {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const found = /ready (\S+)/.exec(out);
+      if (found) resolve(found[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`bare Apollo exited (${code})`)));
+  });
+  return { child, url };
 }
 
 /** The built service on a free port, once its /readyz answers (it listens last). */
@@ -168,23 +274,27 @@ async function main() {
   const started = performance.now();
   console.log(`benchmark${QUICK ? ' (quick)' : ''}: starting a throwaway PostgreSQL and the service…`);
   const targets = await startTargets({ maxConnections: 300 });
+  const redis = await startRedis().catch(async (error: unknown) => {
+    await targets.stop();
+    throw error;
+  });
   const scram = targets.targets.scram;
   const suffix = randomBytes(4).toString('hex');
   const databases: string[] = [];
   /** The built service in production mode on a metadata database of its own, on `transport`. */
-  const startBenchService = (transport: 'redis' | 'postgres') => {
+  const startBenchService = async (
+    transport: 'redis' | 'postgres' | 'heartbeat',
+    extra: Record<string, string> = {},
+  ) => {
     const database = `dss_bench_${suffix}_${transport}`;
     databases.push(database);
-    return startService({
+    const started = await startService({
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
       DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
-      ...(transport === 'redis'
-        ? {
-            REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
-            REDIS_PREFIX: `bench-${suffix}`,
-          }
+      ...(transport !== 'postgres'
+        ? { REDIS_URL: redis.url, REDIS_PREFIX: `bench-${suffix}-${transport}` }
         : { QUEUE_TRANSPORT: 'postgres' }),
       SECRET_KEY: randomBytes(32).toString('base64'),
       API_TOKENS: `admin:${TOKEN}`,
@@ -199,14 +309,22 @@ async function main() {
       TARGET_MAX_CONCURRENT_TESTS: '1000',
       WS_MAX_SOCKETS_PER_TOKEN: '5000',
       WS_MAX_SOCKETS: '5000',
+      ...extra,
     });
+    return { ...started, database, redisPid: transport === 'postgres' ? undefined : redis.pid };
   };
   const service = await startBenchService('redis').catch(async (error: unknown) => {
+    await redis.stop();
     await targets.stop();
     throw error;
   });
   /** Connection tests through one service process: latency beside direct pg, then throughput. */
-  const measureTests = async (url: string) => {
+  const measureTests = async ({
+    url,
+    child,
+    redisPid,
+    database,
+  }: Awaited<ReturnType<typeof startBenchService>>) => {
     const client = createGraphQLClient(url, { token: TOKEN });
     const gql = <T>(query: string, variables?: Record<string, unknown>) => client.data<T>(query, variables);
     const ws = client.ws({ lazy: false });
@@ -245,10 +363,18 @@ async function main() {
       // Throughput at 8 and 32 concurrent clients, each with its own data source.
       const throughput: Record<string, { service: number; direct: number; ratio: number }> = {};
       const pool = await Promise.all(Array.from({ length: 32 }, (_, i) => createSource(`load-${i}`)));
+      // CPU per finished test: what the service runs cost the service, Redis and the metadata store.
+      const cpu = { service: 0, redis: redisPid === undefined ? null : 0, metadataStore: 0, tests: 0 };
       for (const concurrency of [8, 32]) {
+        const stopMeter = await cpuMeter(child.pid!, redisPid, database);
         const serviceRuns = await load(concurrency, P.throughputSeconds, (worker) =>
           serviceTest(pool[worker]!),
         );
+        const used = await stopMeter();
+        cpu.service += used.service;
+        if (cpu.redis !== null) cpu.redis += used.redis ?? 0;
+        cpu.metadataStore += used.metadataStore;
+        cpu.tests += serviceRuns.length;
         const directRuns = await load(concurrency, P.throughputSeconds, () => directChecks(scram));
         const service = serviceRuns.length / P.throughputSeconds;
         const direct = directRuns.length / P.throughputSeconds;
@@ -268,6 +394,12 @@ async function main() {
           },
         },
         throughputPerSecond: throughput,
+        cpuMsPerTest: {
+          service: round(cpu.service / cpu.tests),
+          redis: cpu.redis === null ? null : round(cpu.redis / cpu.tests),
+          metadataStore: round(cpu.metadataStore / cpu.tests),
+          tests: cpu.tests,
+        },
       };
     } finally {
       await client.close();
@@ -298,20 +430,201 @@ async function main() {
     return created.createDataSource.dataSource.id;
   };
 
+  /**
+   * 1,000 data sources (P.scaleSources) at the default 5 s interval on one service process, spread
+   * over four throwaway servers: one database per server, one role per data source, and a trigger that
+   * files each beat under the role that wrote it (so a source's beats are told apart in one table).
+   */
+  const measureHeartbeatAtScale = async () => {
+    console.log(`heartbeat of ${P.scaleSources} data sources at the 5 s interval…`);
+    const more = await startTargets({ maxConnections: 300 });
+    try {
+      const servers = [
+        targets.targets.scram,
+        targets.targets.replica,
+        more.targets.scram,
+        more.targets.replica,
+      ];
+      const adminOf = (server: PgTarget, database: string) =>
+        new pg.Client({ ...server, user: 'postgres', password: ROLES.postgres.password, database });
+      const perServer = Math.ceil(P.scaleSources / servers.length);
+      await Promise.all(
+        servers.map(async (server) => {
+          const root = adminOf(server, 'postgres');
+          await root.connect();
+          await root.query('CREATE DATABASE beats');
+          await root.query(`CREATE ROLE beaters NOLOGIN; GRANT CONNECT, CREATE ON DATABASE beats TO beaters;
+            CREATE ROLE beat_0 LOGIN IN ROLE beaters PASSWORD '${SCALE_PASSWORD}'`);
+          // One SCRAM verifier for every role (it does not depend on the role's name): no hashing per role.
+          const { rows } = await root.query<{ verifier: string }>(
+            `SELECT rolpassword AS verifier FROM pg_authid WHERE rolname = 'beat_0'`,
+          );
+          const roles = Array.from(
+            { length: perServer - 1 },
+            (_, i) => `CREATE ROLE beat_${i + 1} LOGIN IN ROLE beaters PASSWORD '${rows[0]!.verifier}'`,
+          );
+          if (roles.length > 0) await root.query(roles.join(';'));
+          await root.end();
+          const db = adminOf(server, 'beats');
+          await db.connect();
+          await db.query(`CREATE SCHEMA drc;
+            CREATE TABLE drc.heartbeat (id smallint PRIMARY KEY, ts timestamptz NOT NULL);
+            CREATE TABLE public.beats (source int NOT NULL, ts timestamptz NOT NULL);
+            CREATE FUNCTION public.log_beat() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN
+              NEW.id := substring(session_user FROM 6)::smallint;
+              INSERT INTO public.beats VALUES (NEW.id, NEW.ts);
+              RETURN NEW;
+            END $$;
+            CREATE TRIGGER log_beat BEFORE INSERT ON drc.heartbeat FOR EACH ROW EXECUTE FUNCTION public.log_beat();
+            GRANT USAGE ON SCHEMA drc TO beaters; GRANT SELECT, INSERT, UPDATE ON drc.heartbeat TO beaters;`);
+          await db.end();
+        }),
+      );
+      const scaled = await startBenchService('heartbeat', {
+        HEARTBEAT_INTERVAL_SECONDS: '5',
+        // One session per data source kept open between beats (the default keeps 100).
+        HEARTBEAT_MAX_SESSIONS: String(P.scaleSources),
+      });
+      const scaledClient = createGraphQLClient(scaled.url, { token: TOKEN });
+      try {
+        const scaledWs = scaledClient.ws({ lazy: false });
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: 32 }, async () => {
+            while (next < P.scaleSources) {
+              const i = next++;
+              const server = servers[i % servers.length]!;
+              const created = await scaledClient.data<{ createDataSource: { test: { id: string } } }>(
+                CREATE,
+                {
+                  input: {
+                    identifier: `scale-${i}`,
+                    host: server.host,
+                    port: server.port,
+                    username: `beat_${Math.floor(i / servers.length)}`,
+                    password: SCALE_PASSWORD,
+                    databaseName: 'beats',
+                    sslMode: 'DISABLE',
+                    heartbeatEnabled: true,
+                  },
+                },
+              );
+              const status = await untilFinished(scaledWs, created.createDataSource.test.id);
+              if (status !== 'PASSED') throw new Error(`a heartbeat source's test ended ${status}`);
+            }
+          }),
+        );
+        const active = async () =>
+          (
+            await scaledClient.data<{ dataSources: { totalCount: number } }>(
+              '{ dataSources(filter: { heartbeatState: ACTIVE }) { totalCount } }',
+            )
+          ).dataSources.totalCount;
+        for (const deadline = Date.now() + 120_000; (await active()) < P.scaleSources;) {
+          if (Date.now() > deadline) throw new Error('the heartbeat sources did not all become ACTIVE');
+          await new Promise((resolve) => setTimeout(resolve, 500)); // bounded polling of the API, not a measurement
+        }
+        const windowStart = new Date();
+        const stopMeter = await cpuMeter(scaled.child.pid!, scaled.redisPid, scaled.database);
+        await new Promise((resolve) => setTimeout(resolve, P.scaleSeconds * 1000)); // the measured window itself
+        const cpu = await stopMeter();
+        const windowEnd = new Date();
+        const stillActive = await active();
+        let silent = 0;
+        let beats = 0;
+        let largestGap = 0;
+        const sourceGaps: number[] = [];
+        await Promise.all(
+          servers.map(async (server, s) => {
+            const db = adminOf(server, 'beats');
+            await db.connect();
+            const { rows } = await db
+              .query<{ source: number; times: Date[] }>(
+                `SELECT source, array_agg(ts ORDER BY ts) AS times FROM public.beats
+                  WHERE ts BETWEEN $1 AND $2 GROUP BY source`,
+                [windowStart, windowEnd],
+              )
+              .finally(() => db.end());
+            const bySource = new Map(rows.map((row) => [row.source, row.times]));
+            for (let role = 0; role * servers.length + s < P.scaleSources; role += 1) {
+              const times = [windowStart, ...(bySource.get(role) ?? []), windowEnd].map((t) => t.getTime());
+              beats += times.length - 2;
+              if (times.length === 2) silent += 1;
+              let gap = 0;
+              for (let i = 1; i < times.length; i += 1)
+                gap = Math.max(gap, (times[i]! - times[i - 1]!) / 1000);
+              sourceGaps.push(gap);
+              largestGap = Math.max(largestGap, gap);
+            }
+          }),
+        );
+        const perBeat = (ms: number | null) => (ms === null ? null : round(ms / Math.max(1, beats), 3));
+        return {
+          sources: P.scaleSources,
+          intervalSeconds: 5,
+          seconds: P.scaleSeconds,
+          beats,
+          expectedBeats: Math.floor((P.scaleSources * P.scaleSeconds) / 5),
+          largestGapSeconds: round(largestGap),
+          p99LargestGapSeconds: round(percentile(sourceGaps, 99)),
+          /** Data sources with no beat at all in the window, and those still ACTIVE at its end. */
+          silentSources: silent,
+          activeAtEnd: stillActive,
+          cpuMsPerBeat: {
+            service: perBeat(cpu.service),
+            redis: perBeat(cpu.redis),
+            metadataStore: perBeat(cpu.metadataStore),
+          },
+          serviceMb: round(await residentMb(scaled.child.pid!), 1),
+        };
+      } finally {
+        await scaledClient.close();
+        await stopService(scaled.child);
+      }
+    } finally {
+      await more.stop();
+    }
+  };
+
   try {
     // 1–2. Latency and throughput of connection tests (Redis transport).
     console.log('latency and throughput…');
-    const tests = await measureTests(service.url);
+    const tests = await measureTests(service);
 
-    // 3. API: createDataSource at 32 concurrent HTTP clients, beside { __typename } on the same server.
+    // 3. API: { __typename } at 32 concurrent HTTP clients, beside the same on bare Apollo + Express,
+    // then createDataSource at 32 clients.
     console.log('API…');
+    // { __typename } first: after the creates, the service is still running the tests they queued.
+    const typenameCpuBefore = await cpuMs(service.child.pid!);
+    const typenames = await load(32, P.apiSeconds, async () => {
+      await gql('{ __typename }');
+    });
+    const typenameCpu = (await cpuMs(service.child.pid!)) - typenameCpuBefore;
+    // The same request on Apollo + Express alone, in a process of its own, with the same client.
+    const bare = await startBareApollo();
+    const bareClient = createGraphQLClient(bare.url, { token: TOKEN });
+    const bareCpuBefore = await cpuMs(bare.child.pid!);
+    let bareCpu = 0;
+    const bareTypenames = await load(32, P.apiSeconds, async () => {
+      await bareClient.data('{ __typename }');
+    }).finally(async () => {
+      bareCpu = (await cpuMs(bare.child.pid!)) - bareCpuBefore;
+      await bareClient.close();
+      await stopService(bare.child);
+    });
     let n = 0;
     const creates = await load(32, P.apiSeconds, async () => {
       await gql(CREATE, { input: source(`api-${(n += 1)}`) });
     });
-    const typenames = await load(32, P.apiSeconds, async () => {
-      await gql('{ __typename }');
-    });
+    // The tests those creates queued run on after them: let them end before the fan-out is measured.
+    const testing = async () =>
+      (
+        await gql<{ dataSources: { totalCount: number } }>(
+          '{ dataSources(filter: { connectionStatus: TESTING }) { totalCount } }',
+        )
+      ).dataSources.totalCount;
+    for (const deadline = Date.now() + 180_000; (await testing()) > 0 && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 500)); // bounded polling of the API, not a measurement
     const api = {
       createDataSource: {
         perSecond: round(creates.length / P.apiSeconds, 1),
@@ -320,7 +633,14 @@ async function main() {
       typename: {
         perSecond: round(typenames.length / P.apiSeconds, 1),
         p99Ms: round(percentile(typenames, 99)),
+        cpuMsPerRequest: round(typenameCpu / typenames.length, 3),
       },
+      typenameBareApollo: {
+        perSecond: round(bareTypenames.length / P.apiSeconds, 1),
+        p99Ms: round(percentile(bareTypenames, 99)),
+        cpuMsPerRequest: round(bareCpu / bareTypenames.length, 3),
+      },
+      typenameRatio: round(typenames.length / bareTypenames.length),
     };
 
     // 4. Fan-out: K subscribers of dataSourceEvents; time from a change to each one's message.
@@ -449,9 +769,12 @@ async function main() {
     // 6. The same connection tests with no Redis: queues, events and limits in the metadata store.
     console.log('latency and throughput on the PostgreSQL transport…');
     const pgService = await startBenchService('postgres');
-    const postgres = await measureTests(pgService.url).finally(() => stopService(pgService.child));
+    const postgres = await measureTests(pgService).finally(() => stopService(pgService.child));
 
-    // 7. Start-up of the embedded default (`npm start` with nothing configured), build excluded.
+    // 7. Heartbeat at scale: 1,000 data sources at the default interval on one service process.
+    const heartbeatAtScale = P.scaleSources > 0 ? await measureHeartbeatAtScale() : null;
+
+    // 8. Start-up of the embedded default (`npm start` with nothing configured), build excluded.
     console.log('start-up of the embedded default…');
     const startup = await measureEmbeddedStartup();
 
@@ -464,6 +787,7 @@ async function main() {
       memory,
       fanout,
       heartbeat,
+      heartbeatAtScale,
       postgres,
       startup,
       seconds: round((performance.now() - started) / 1000, 1),
@@ -479,6 +803,7 @@ async function main() {
     for (const database of databases) await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await root.end();
     await targets.stop();
+    await redis.stop();
   }
 }
 
@@ -521,9 +846,12 @@ function printTable(r: {
     ratio: { p50: number; p99: number };
   };
   throughputPerSecond: Record<string, { service: number; direct: number; ratio: number }>;
+  cpuMsPerTest: { service: number; redis: number | null; metadataStore: number; tests: number };
   api: {
     createDataSource: { perSecond: number; p99Ms: number };
-    typename: { perSecond: number; p99Ms: number };
+    typename: { perSecond: number; p99Ms: number; cpuMsPerRequest: number };
+    typenameBareApollo: { perSecond: number; p99Ms: number; cpuMsPerRequest: number };
+    typenameRatio: number;
   };
   memory: { serviceMb: number; benchMb: number };
   fanout: { clients: number; lastClientP50Ms: number; lastClientP99Ms: number };
@@ -534,6 +862,14 @@ function printTable(r: {
     largestGapSeconds: number;
     workerCpuMsPerBeat: number;
   };
+  heartbeatAtScale: {
+    sources: number;
+    seconds: number;
+    beats: number;
+    expectedBeats: number;
+    largestGapSeconds: number;
+    cpuMsPerBeat: { service: number | null; redis: number | null; metadataStore: number | null };
+  } | null;
   postgres: {
     latencyMs: {
       service: ReturnType<typeof summary>;
@@ -541,6 +877,7 @@ function printTable(r: {
       ratio: { p50: number; p99: number };
     };
     throughputPerSecond: Record<string, { service: number; direct: number; ratio: number }>;
+    cpuMsPerTest: { service: number; redis: number | null; metadataStore: number; tests: number };
   };
   startup: { firstStartMs: number; restartMs: number };
   seconds: number;
@@ -551,21 +888,27 @@ function printTable(r: {
       'latency p50 (ms)',
       `${round(r.latencyMs.service.p50)} vs pg ${round(r.latencyMs.direct.p50)}`,
       `ratio ${r.latencyMs.ratio.p50}`,
-      `≤ 1.25 ${ok(r.latencyMs.ratio.p50 <= 1.25)}`,
+      `≤ 1.5 ${ok(r.latencyMs.ratio.p50 <= 1.5)}`,
     ],
     ['latency p95 (ms)', `${round(r.latencyMs.service.p95)} vs pg ${round(r.latencyMs.direct.p95)}`, '', ''],
     [
       'latency p99 (ms)',
       `${round(r.latencyMs.service.p99)} vs pg ${round(r.latencyMs.direct.p99)}`,
       `ratio ${r.latencyMs.ratio.p99}`,
-      `≤ 1.5 ${ok(r.latencyMs.ratio.p99 <= 1.5)}`,
+      `≤ 1.8 ${ok(r.latencyMs.ratio.p99 <= 1.8)}`,
     ],
     ...Object.entries(r.throughputPerSecond).map(([c, t]): [string, string, string, string] => [
       `throughput ×${c} (tests/s)`,
       `${t.service} vs pg ${t.direct}`,
       `ratio ${t.ratio}`,
-      `≥ 0.8 ${ok(t.ratio >= 0.8)}`,
+      c === '32' ? `≥ 0.6 ${ok(t.ratio >= 0.6)}` : '',
     ]),
+    [
+      'CPU per test (ms)',
+      `service ${r.cpuMsPerTest.service}`,
+      `Redis ${r.cpuMsPerTest.redis}, metadata store ${r.cpuMsPerTest.metadataStore}`,
+      `(${r.cpuMsPerTest.tests} tests)`,
+    ],
     [
       'createDataSource ×32',
       `${r.api.createDataSource.perSecond}/s, p99 ${r.api.createDataSource.p99Ms} ms`,
@@ -573,16 +916,22 @@ function printTable(r: {
       '',
     ],
     [
+      '{ __typename } ×32',
+      `${r.api.typename.perSecond}/s vs bare Apollo ${r.api.typenameBareApollo.perSecond}/s`,
+      `ratio ${r.api.typenameRatio} (CPU ms/request ${r.api.typename.cpuMsPerRequest} vs ${r.api.typenameBareApollo.cpuMsPerRequest})`,
+      `≥ 0.85 ${ok(r.api.typenameRatio >= 0.85)}`,
+    ],
+    [
       'resident memory (MB)',
       `service ${r.memory.serviceMb}`,
       `bench ${r.memory.benchMb}`,
-      `≤ 250 ${ok(r.memory.serviceMb <= 250)}`,
+      `≤ 200 ${ok(r.memory.serviceMb <= 200)}`,
     ],
     [
       `fan-out ×${r.fanout.clients} (ms)`,
       `last client p50 ${r.fanout.lastClientP50Ms}`,
       `p99 ${r.fanout.lastClientP99Ms}`,
-      `≤ 100 ${ok(r.fanout.lastClientP99Ms <= 100)}`,
+      `≤ 50 ${ok(r.fanout.lastClientP99Ms <= 50)}`,
     ],
     [
       `heartbeat ×${r.heartbeat.sources}, ${r.heartbeat.seconds} s`,
@@ -590,10 +939,26 @@ function printTable(r: {
       `${r.heartbeat.workerCpuMsPerBeat} ms CPU/beat (${r.heartbeat.beats} beats)`,
       `≤ 1.5 ${ok(r.heartbeat.largestGapSeconds <= 1.5)}`,
     ],
+    ...(r.heartbeatAtScale
+      ? [
+          [
+            `heartbeat ×${r.heartbeatAtScale.sources} at 5 s, ${r.heartbeatAtScale.seconds} s`,
+            `largest gap ${r.heartbeatAtScale.largestGapSeconds} s (${r.heartbeatAtScale.beats}/${r.heartbeatAtScale.expectedBeats} beats)`,
+            `CPU/beat ms: service ${r.heartbeatAtScale.cpuMsPerBeat.service}, Redis ${r.heartbeatAtScale.cpuMsPerBeat.redis}, metadata ${r.heartbeatAtScale.cpuMsPerBeat.metadataStore}`,
+            `≤ 7.5 ${ok(r.heartbeatAtScale.largestGapSeconds <= 7.5)}`,
+          ] as [string, string, string, string],
+        ]
+      : []),
     [
       'no Redis: latency p50 (ms)',
       `${round(r.postgres.latencyMs.service.p50)} vs pg ${round(r.postgres.latencyMs.direct.p50)}`,
       `ratio ${r.postgres.latencyMs.ratio.p50}`,
+      '',
+    ],
+    [
+      'no Redis: CPU per test (ms)',
+      `service ${r.postgres.cpuMsPerTest.service}`,
+      `metadata store ${r.postgres.cpuMsPerTest.metadataStore}`,
       '',
     ],
     ...Object.entries(r.postgres.throughputPerSecond).map(([c, t]): [string, string, string, string] => [

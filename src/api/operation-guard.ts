@@ -120,6 +120,9 @@ const ValueFreeValuesOfCorrectTypeRule: ValidationRule = (context) => {
   return visitInParallel([tracker, ValuesOfCorrectTypeRule(reporting)]);
 };
 
+/** Documents the guard keeps parsed (graphql-ws): the operations of clients, a few hundred at most. */
+const PARSED_DOCUMENTS = 500;
+
 export function createOperationGuard(
   schema: GraphQLSchema,
   options: { limits: QueryLimits; production: boolean },
@@ -169,9 +172,18 @@ export function createOperationGuard(
     return cost;
   };
 
+  // graphql-ws has no document store: the guard keeps the documents it parsed, by their text, so that
+  // a subscription sent again (one per connection test followed) is neither parsed nor validated again
+  // (validateOnce and costFor key on the document). Bounded: the oldest goes first.
+  const parsed = new Map<string, DocumentNode>();
   const parse = (source: string): DocumentNode | GraphQLError => {
+    const known = parsed.get(source);
+    if (known) return known;
     try {
-      return parseWithinLimit(source, limits.tokens);
+      const document = parseWithinLimit(source, limits.tokens);
+      if (parsed.size >= PARSED_DOCUMENTS) parsed.delete(parsed.keys().next().value!);
+      parsed.set(source, document);
+      return document;
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
       if (error.extensions.code === 'QUERY_TOO_COMPLEX') return error;

@@ -10,8 +10,9 @@ type ConnectionTestWire = Omit<ConnectionTestView, 'queuedAt' | 'startedAt' | 'f
 
 const date = (value: string | null) => (value === null ? null : new Date(value));
 
-/** Every change of a connection test, as the test now stands, by test id. */
+/** Every change of a connection test, as the test now stands, by test id (followed only by id). */
 export const connectionTestChanges = defineTopic<ConnectionTestView, ConnectionTestWire>('connectionTests', {
+  byIdOnly: true,
   encode: (test) => ({
     ...test,
     queuedAt: test.queuedAt.toISOString(),

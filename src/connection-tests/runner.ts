@@ -1,6 +1,6 @@
 import { publishDataSourceEvent } from '../datasources/events.js';
 import { endpointsOf, type ConnectionSpec, type RoledEndpoint } from '../datasources/model.js';
-import { findRow, passwordBinding, recordTestStatus, specOf, toView } from '../datasources/store.js';
+import { passwordBinding, recordTestStatus, specOf, toView } from '../datasources/store.js';
 import type { HeartbeatService } from '../heartbeat/service.js';
 import type { Database } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
@@ -9,7 +9,7 @@ import type { EventBus } from '../lib/pubsub.js';
 import { CODE_TEXT, resumeHint, type CodeContext } from '../postgresql/codes.js';
 import type { EgressPolicy } from '../postgresql/egress.js';
 import { TargetError, type ConnectionErrorCode } from '../postgresql/errors.js';
-import type { CheckRecord, ConnectionTestRow, ServerInfoRecord } from '../schema/index.js';
+import type { CheckRecord, ConnectionTestRow, DataSourceRow, ServerInfoRecord } from '../schema/index.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { CheckFailed, type CheckResult, type Problem, type Step } from './checks/check.js';
 import { probeEndpoint, type EndpointReport } from './checks/endpoint.js';
@@ -75,9 +75,10 @@ export function createTestRunner(deps: RunnerDeps) {
   const publish = (test: ConnectionTestView) => deps.events.publish(connectionTestChanges, test.id, test);
 
   /** The parameters and password a test runs with; undefined when its data source is gone. */
-  async function loadTarget(
+  function loadTarget(
     test: ConnectionTestRow,
-  ): Promise<{ spec: ConnectionSpec; password: string | undefined } | undefined> {
+    source: DataSourceRow | null,
+  ): { spec: ConnectionSpec; password: string | undefined } | undefined {
     const open = (ciphertext: string | null, keyId: string | null, boundTo: string) => {
       try {
         return ciphertext && keyId ? deps.secrets.open({ ciphertext, keyId }, boundTo) : undefined;
@@ -94,23 +95,37 @@ export function createTestRunner(deps: RunnerDeps) {
       );
       return { spec: test.draft as ConnectionSpec, password };
     }
-    const row = await findRow(db, test.dataSourceId);
-    if (!row) return undefined;
+    if (!source) return undefined;
     return {
-      spec: specOf(row),
-      password: open(row.passwordCiphertext, row.passwordKeyId, passwordBinding(row.id)),
+      spec: specOf(source),
+      password: open(source.passwordCiphertext, source.passwordKeyId, passwordBinding(source.id)),
     };
   }
 
+  /**
+   * Tells subscribers that the test started. The transaction that queued the test already set its
+   * data source TESTING with this test as its latest (markTesting), so the row read with the test says
+   * so: nothing to write. When a newer test has been queued meanwhile, that one owns the status.
+   */
+  function reportStart(test: ConnectionTestView, source: DataSourceRow | null): void {
+    if (!source || source.lastTestId !== test.id) return;
+    publishDataSourceEvent(
+      deps.events,
+      'TEST_STARTED',
+      source.id,
+      toView({ ...source, connectionStatus: 'TESTING' }, deps.heartbeatIntervalSeconds),
+    );
+  }
+
   /** Sets the data source's status while this test is still its latest, and tells subscribers. */
-  async function report(test: ConnectionTestView, kind: 'TEST_STARTED' | 'TEST_FINISHED'): Promise<void> {
-    if (kind === 'TEST_FINISHED') traceTestOutcome(test);
+  async function report(test: ConnectionTestView): Promise<void> {
+    traceTestOutcome(test);
     if (test.dataSourceId === null) return;
-    const status = kind === 'TEST_STARTED' ? 'TESTING' : test.status === 'PASSED' ? 'PASSED' : 'FAILED';
+    const status = test.status === 'PASSED' ? 'PASSED' : 'FAILED';
     const row = await recordTestStatus(db, test.dataSourceId, test.id, status);
     if (!row) return;
-    publishDataSourceEvent(deps.events, kind, row.id, toView(row, deps.heartbeatIntervalSeconds));
-    if (kind === 'TEST_FINISHED') await deps.heartbeat.afterTest(row, test);
+    publishDataSourceEvent(deps.events, 'TEST_FINISHED', row.id, toView(row, deps.heartbeatIntervalSeconds));
+    await deps.heartbeat.afterTest(row, test);
   }
 
   /** Ends a test that could not be run (its final attempt failed, or it was lost) as FAILED/INTERNAL. */
@@ -120,7 +135,7 @@ export function createTestRunner(deps: RunnerDeps) {
     if (!test) return;
     deps.metrics.testOutcomes.inc({ status: 'FAILED', error_code: 'INTERNAL' });
     publish(test);
-    await report(test, 'TEST_FINISHED');
+    await report(test);
   }
 
   /** The checks of one endpoint, each recorded through `record`; what it found. */
@@ -130,6 +145,7 @@ export function createTestRunner(deps: RunnerDeps) {
     signal: AbortSignal,
     record: (name: CheckName, changes: Partial<CheckRecord>) => void,
     testId: string,
+    lockedForMs: number,
   ): Promise<EndpointReport> {
     const { spec } = target;
     const context: CodeContext = {
@@ -167,7 +183,6 @@ export function createTestRunner(deps: RunnerDeps) {
     };
 
     const account: TargetAccount = { host: endpoint.host, port: endpoint.port, username: spec.username };
-    const lockedForMs = await deps.guard.authLocked(account);
     const found =
       lockedForMs > 0
         ? await lockedOut(step, account, lockedForMs)
@@ -188,12 +203,17 @@ export function createTestRunner(deps: RunnerDeps) {
   /** Every check of every endpoint, recorded; the test's end stored, published and reported. */
   async function runChecks(
     row: ConnectionTestRow,
+    source: DataSourceRow | null,
     target: Target,
     endpoints: RoledEndpoint[],
+    /** Per endpoint, as read when the test was taken (TargetGuard.authFailures). */
+    authFailures: Promise<{ count: number; lockedForMs: number }[]>,
   ): Promise<void> {
     const recorder = new TestRecorder({ write: (test) => saveTest(db, test), publish }, toTestView(row));
     const checks = pendingChecks(endpoints);
     const startedAt = new Date();
+    // Stored at the start and at the end (with every check); the transitions between are published
+    // only: a test that a crash interrupts is run again from the start (reconcile.ts).
     recorder.save({
       status: 'RUNNING',
       startedAt,
@@ -205,24 +225,19 @@ export function createTestRunner(deps: RunnerDeps) {
       server: null,
       standbyServer: null,
     });
-    // Told while the checks run; awaited before the end, so TEST_STARTED always precedes TEST_FINISHED.
-    const reportedStart = report(recorder.state, 'TEST_STARTED').then(
-      () => undefined,
-      // Held until awaited below, so that it is never an unhandled rejection.
-      (error: unknown) =>
-        error instanceof Error ? error : new Error('the test start could not be recorded'),
-    );
+    reportStart(recorder.state, source);
 
     const traceCheck = checkSpans(row);
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), deps.testTimeoutMs);
     try {
-      for (const endpoint of endpoints) {
+      for (const [e, endpoint] of endpoints.entries()) {
+        const failures = (await authFailures)[e]!;
         const own = (check: CheckRecord) => check.endpoint === endpoint.role;
         const record = (name: CheckName, changes: Partial<CheckRecord>) => {
           const index = checks.findIndex((check) => own(check) && check.name === name);
           checks[index] = { ...checks[index]!, ...changes };
-          recorder.save({ checks });
+          recorder.save({ checks }, { store: false });
           traceCheck(endpoint.role, name, changes);
           if (changes.durationMs != null && changes.status) {
             deps.metrics.checkDuration.observe(
@@ -231,7 +246,7 @@ export function createTestRunner(deps: RunnerDeps) {
             );
           }
         };
-        const found = await probe(target, endpoint, deadline.signal, record, row.id);
+        const found = await probe(target, endpoint, deadline.signal, record, row.id, failures.lockedForMs);
         if (found.failed) {
           for (const [index, check] of checks.entries()) {
             if (own(check) && check.status === 'PENDING')
@@ -240,15 +255,19 @@ export function createTestRunner(deps: RunnerDeps) {
         }
         const standbyOfPair =
           endpoint.role === 'STANDBY' && target.spec.databaseAttribute === 'PRIMARY_STANDBY';
-        recorder.save({
-          checks,
-          ...(standbyOfPair ? { standbyServer: serverInfo(found) } : { server: serverInfo(found) }),
-        });
+        recorder.save(
+          {
+            checks,
+            ...(standbyOfPair ? { standbyServer: serverInfo(found) } : { server: serverInfo(found) }),
+          },
+          { store: false },
+        );
 
         const login = checks.find((check) => own(check) && check.name === 'AUTHENTICATE');
         const account = { host: endpoint.host, port: endpoint.port, username: target.spec.username };
         if (login?.status === 'FAILED' && login.code === 'AUTH_FAILED') await deps.guard.authFailed(account);
-        else if (login?.status === 'PASSED' || login?.status === 'WARNING')
+        // Nothing to forget when no failure counted as the test was taken (one command less per test).
+        else if ((login?.status === 'PASSED' || login?.status === 'WARNING') && failures.count > 0)
           await deps.guard.authSucceeded(account);
       }
     } finally {
@@ -269,12 +288,10 @@ export function createTestRunner(deps: RunnerDeps) {
       finishedAt,
       durationMs: finishedAt.getTime() - startedAt.getTime(),
     });
-    const startFailure = await reportedStart;
-    if (startFailure) throw startFailure;
     await recorder.flush();
     const final = recorder.state;
     deps.metrics.testOutcomes.inc({ status: final.status, error_code: final.errorCode ?? 'none' });
-    await report(final, 'TEST_FINISHED');
+    await report(final);
   }
 
   return {
@@ -286,10 +303,11 @@ export function createTestRunner(deps: RunnerDeps) {
      * `unknown`: no such test in this metadata store (deleted since, or another deployment's job).
      */
     async run(testId: string): Promise<'done' | 'deferred' | 'unknown'> {
-      const row = await loadForRun(db, testId);
-      if (!row) return 'unknown';
+      const loaded = await loadForRun(db, testId);
+      if (!loaded) return 'unknown';
+      const { test: row, dataSource: source } = loaded;
       if (row.status === 'PASSED' || row.status === 'FAILED') return 'done'; // done by another worker
-      const target = await loadTarget(row);
+      const target = loadTarget(row, source);
       if (!target) return 'done'; // the data source was deleted meanwhile (its tests went with it)
       if (target.password === undefined) {
         // Not retried: a key that cannot open the password now will not later.
@@ -300,10 +318,27 @@ export function createTestRunner(deps: RunnerDeps) {
         return 'done';
       }
       const endpoints = endpointsOf(target.spec);
+      // Read while the slot is taken, rather than after: one round trip to Redis less before the checks.
+      const authFailures = Promise.all(
+        endpoints.map((endpoint) =>
+          deps.guard.authFailures({
+            host: endpoint.host,
+            port: endpoint.port,
+            username: target.spec.username,
+          }),
+        ),
+      );
+      authFailures.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
       const lease = await deps.guard.acquire(testId, endpoints);
       if (!lease) return 'deferred';
       try {
-        await runChecks(row, { spec: target.spec, password: target.password }, endpoints);
+        await runChecks(
+          row,
+          source,
+          { spec: target.spec, password: target.password },
+          endpoints,
+          authFailures,
+        );
       } finally {
         // A slot that cannot be given back lapses by itself (target-guard.ts); the test's outcome stands.
         await deps.guard

@@ -1,10 +1,10 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { ConnectionSpec } from '../datasources/model.js';
 import { endpointsOf } from '../datasources/model.js';
 import type { Database, Executor } from '../lib/db.js';
 import { checkPageSize, decodeCursor, isUuid, toPage, type Page } from '../lib/pagination.js';
-import { connectionTests, type ConnectionTestRow } from '../schema/index.js';
+import { connectionTests, dataSources, type ConnectionTestRow, type DataSourceRow } from '../schema/index.js';
 import type { Sealed, SecretBox } from '../secrets/secret-box.js';
 import {
   draftPasswordBinding,
@@ -23,15 +23,29 @@ const testLockKey = (testId: string) => sql`hashtextextended(${testId}, 7302114)
 export type EnqueueTest = (testId: string) => Promise<void>;
 
 /**
- * Enqueues a test inside the transaction that recorded it. The transaction holds the test's advisory
- * lock until it commits, and the worker takes the same lock before reading the test, so a worker
- * never finds the job before its row. If Redis refuses the job, the transaction rolls back: nothing
- * is half-written (SERVICE_UNAVAILABLE). If the commit fails after the job was added, the worker
- * finds no test and drops the job.
+ * Records a test and enqueues it, inside the caller's transaction. The INSERT also takes the test's
+ * advisory lock (in its RETURNING, so that it costs no round trip of its own), which the transaction
+ * holds until it commits, and the worker waits on the same lock when the row is not visible yet, so a
+ * worker never finds the job before its row. If Redis refuses the job, the transaction rolls back:
+ * nothing is half-written (SERVICE_UNAVAILABLE). If the commit fails after the job was added, the
+ * worker finds no test and drops the job.
  */
-async function schedule(tx: Executor, testId: string, enqueue: EnqueueTest): Promise<void> {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(${testLockKey(testId)})`);
-  await enqueue(testId);
+async function insertAndSchedule(
+  tx: Executor,
+  values: typeof connectionTests.$inferInsert & { id: string },
+  enqueue: EnqueueTest,
+): Promise<ConnectionTestRow> {
+  const [inserted] = await tx
+    .insert(connectionTests)
+    .values(values)
+    .returning({
+      ...getTableColumns(connectionTests),
+      locked: sql<string>`pg_advisory_xact_lock(${testLockKey(values.id)})::text`,
+    });
+  if (!inserted) throw new Error('insert returned no row');
+  const { locked: _locked, ...row } = inserted;
+  await enqueue(row.id);
+  return row;
 }
 
 const newTest = (spec: ConnectionSpec) => ({
@@ -47,13 +61,7 @@ export async function queueSavedTest(
   dataSource: { id: string } & ConnectionSpec,
   enqueue: EnqueueTest,
 ): Promise<ConnectionTestRow> {
-  const [row] = await tx
-    .insert(connectionTests)
-    .values({ ...newTest(dataSource), dataSourceId: dataSource.id })
-    .returning();
-  if (!row) throw new Error('insert returned no row');
-  await schedule(tx, row.id, enqueue);
-  return row;
+  return insertAndSchedule(tx, { ...newTest(dataSource), dataSourceId: dataSource.id }, enqueue);
 }
 
 /**
@@ -68,19 +76,17 @@ export async function queueDraftTest(
 ): Promise<ConnectionTestRow> {
   const test = newTest(spec);
   const sealed = seal(test.id);
-  const [row] = await tx
-    .insert(connectionTests)
-    .values({
+  return insertAndSchedule(
+    tx,
+    {
       ...test,
       dataSourceId: null,
       draft: spec,
       draftPasswordCiphertext: sealed.ciphertext,
       draftPasswordKeyId: sealed.keyId,
-    })
-    .returning();
-  if (!row) throw new Error('insert returned no row');
-  await schedule(tx, row.id, enqueue);
-  return row;
+    },
+    enqueue,
+  );
 }
 
 const sameSpec = (a: ConnectionSpec, b: ConnectionSpec) =>
@@ -239,14 +245,30 @@ export async function listTestPages(
   );
 }
 
-/** Reads a test once the transaction that queued it has committed (it holds the test's lock). */
-export async function loadForRun(db: Database, testId: string): Promise<ConnectionTestRow | undefined> {
+/**
+ * Reads a test, and its data source if it has one, once the transaction that queued it has committed.
+ * A row that is visible was committed; when it is not yet, the test's lock (held by the queuing
+ * transaction until it ends) is waited for, and the row read again: one round trip when the commit
+ * came first, three otherwise.
+ */
+export async function loadForRun(
+  db: Database,
+  testId: string,
+): Promise<{ test: ConnectionTestRow; dataSource: DataSourceRow | null } | undefined> {
   if (!isUuid(testId)) return undefined;
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${testLockKey(testId)})`);
-    const [row] = await tx.select().from(connectionTests).where(eq(connectionTests.id, testId));
+  const read = async () => {
+    const [row] = await db
+      .select({ test: connectionTests, dataSource: dataSources })
+      .from(connectionTests)
+      .leftJoin(dataSources, eq(dataSources.id, connectionTests.dataSourceId))
+      .where(eq(connectionTests.id, testId));
     return row;
-  });
+  };
+  const found = await read();
+  if (found) return found;
+  // Granted once the queuing transaction has ended (and released at once: only that moment matters).
+  await db.execute(sql`SELECT pg_advisory_xact_lock_shared(${testLockKey(testId)})`);
+  return read();
 }
 
 /**

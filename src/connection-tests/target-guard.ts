@@ -38,8 +38,11 @@ export interface TargetGuard {
    */
   acquire(holder: string, targets: readonly TargetAddress[]): Promise<TargetLease | undefined>;
   release(lease: TargetLease): Promise<void>;
-  /** Milliseconds until logins to this account may be tried again; 0 when they may now. */
-  authLocked(account: TargetAccount): Promise<number>;
+  /**
+   * The failed logins to this account that count now, and the milliseconds until logins may be tried
+   * again (0 when they may now), in one look.
+   */
+  authFailures(account: TargetAccount): Promise<{ count: number; lockedForMs: number }>;
   authFailed(account: TargetAccount): Promise<void>;
   /** A login worked: the failures so far no longer count. */
   authSucceeded(account: TargetAccount): Promise<void>;
@@ -200,10 +203,11 @@ export function createTargetGuard(options: TargetGuardOptions): TargetGuard {
     async release(lease) {
       await slots.give([...new Set(lease.targets.map(slotKey))], lease.id);
     },
-    async authLocked(account) {
+    async authFailures(account) {
       const counted = await failures.get(accountKey(account));
-      if (!counted || counted.consumedPoints < options.authFailureLimit) return 0;
-      return Math.max(counted.msBeforeNext, 1);
+      const count = counted?.consumedPoints ?? 0;
+      if (!counted || count < options.authFailureLimit) return { count, lockedForMs: 0 };
+      return { count, lockedForMs: Math.max(counted.msBeforeNext, 1) };
     },
     async authFailed(account) {
       await failures.penalty(accountKey(account));

@@ -14,11 +14,13 @@ export interface Topic<T, Wire = unknown> {
   readonly name: string;
   encode(value: T): Wire;
   decode(wire: Wire): T;
+  /** Followed only by id: a value is published on its id's channel alone (half the messages). */
+  readonly byIdOnly?: boolean;
 }
 
 export const defineTopic = <T, Wire>(
   name: string,
-  codec: { encode(value: T): Wire; decode(wire: Wire): T },
+  codec: { encode(value: T): Wire; decode(wire: Wire): T; byIdOnly?: boolean },
 ): Topic<T, Wire> => ({ name, ...codec });
 
 /**
@@ -89,11 +91,12 @@ export function createEventBus(options: { prefix: string; target: BusTarget }): 
   return {
     publish(topic, id, value) {
       const wire = topic.encode(value);
-      // Published twice: once for subscribers of this id, once for those of every id.
+      // Published twice: once for subscribers of this id, once for those of every id (if it has any).
       pubSub.publish(channel(topic.name, id), wire);
-      pubSub.publish(channel(topic.name), wire);
+      if (!topic.byIdOnly) pubSub.publish(channel(topic.name), wire);
     },
     subscribe<T, W>(topic: Topic<T, W>, id?: string) {
+      if (topic.byIdOnly && id === undefined) throw new Error(`${topic.name} is followed by id only`);
       const source = pubSub.subscribe(channel(topic.name, id)) as AsyncIterableIterator<W>;
       let counted = false;
       const release = () => {

@@ -13,13 +13,16 @@ export type RedisClient = Redis | Cluster;
  */
 export type RedisRole = 'producer' | 'worker' | 'publish' | 'subscribe';
 
-const roleOptions: Record<RedisRole, { enableOfflineQueue?: boolean; maxRetriesPerRequest: number | null }> =
-  {
-    producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
-    worker: { maxRetriesPerRequest: null },
-    publish: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
-    subscribe: { maxRetriesPerRequest: null },
-  };
+const roleOptions: Record<
+  RedisRole,
+  { enableOfflineQueue?: boolean; maxRetriesPerRequest: number | null; enableAutoPipelining?: boolean }
+> = {
+  producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+  worker: { maxRetriesPerRequest: null },
+  // Commands issued in one tick go out in one write (a test publishes several changes at once).
+  publish: { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true },
+  subscribe: { maxRetriesPerRequest: null },
+};
 
 const backoff = (attempt: number) => Math.min(attempt * 200, 2_000);
 
@@ -28,9 +31,10 @@ const backoff = (attempt: number) => Math.min(attempt * 200, 2_000);
  * (pub/sub), rate limits and the target guard all take theirs from here.
  */
 export function createRedis(connection: RedisConnection, role: RedisRole, logger: Logger): RedisClient {
-  const { enableOfflineQueue, maxRetriesPerRequest } = roleOptions[role];
+  const { enableOfflineQueue, maxRetriesPerRequest, enableAutoPipelining } = roleOptions[role];
   const common: RedisOptions = {
     maxRetriesPerRequest,
+    enableAutoPipelining,
     connectionName: `data-source-service:${role}`,
     connectTimeout: 2_000,
   };
@@ -40,6 +44,7 @@ export function createRedis(connection: RedisConnection, role: RedisRole, logger
           connection.nodes.map(({ host, port }) => ({ host, port })),
           {
             enableOfflineQueue,
+            enableAutoPipelining,
             clusterRetryStrategy: backoff,
             redisOptions: { ...common, password: connection.password },
           },

@@ -99,6 +99,9 @@ export async function logIn(
     stream: () => preconnected(stream),
     statement_timeout: limits.queryTimeoutMs,
     application_name: limits.applicationName,
+    // Queries sent together go out together, each with its own Sync (a failed one does not fail the
+    // next): the checks send their catalogue reads at once (connection-tests/checks/endpoint.ts).
+    pipeline: true,
   });
   client.on('error', () => undefined);
   // Registered before connect(), so they run before pg's own handlers (client.js _attachListeners),

@@ -7,6 +7,14 @@ import { passed, skipped, type CheckResult, type Problem } from './check.js';
  * INCREMENTAL, on the primary: wal_level logical, REPLICATION (or superuser), a free replication slot
  * and WAL sender. Warnings, not failures: a full migration works without any of these.
  */
+/** INCREMENTAL's catalogue read (sent ahead with the others': checks/endpoint.ts). */
+export const incrementalRead = {
+  text: `SELECT current_setting('wal_level') AS wal_level,
+            (SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user) AS can_replicate,
+            current_setting('max_replication_slots')::int - (SELECT count(*) FROM pg_replication_slots)::int AS free_slots,
+            current_setting('max_wal_senders')::int - (SELECT count(*) FROM pg_stat_replication)::int AS free_senders`,
+};
+
 export async function checkIncremental(query: Query, role: EndpointRole): Promise<CheckResult<undefined>> {
   if (role === 'STANDBY') return skipped('Incremental synchronization reads from the primary.');
   const [row] = await query<{
@@ -14,12 +22,7 @@ export async function checkIncremental(query: Query, role: EndpointRole): Promis
     can_replicate: boolean;
     free_slots: number;
     free_senders: number;
-  }>(
-    `SELECT current_setting('wal_level') AS wal_level,
-            (SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user) AS can_replicate,
-            current_setting('max_replication_slots')::int - (SELECT count(*) FROM pg_replication_slots)::int AS free_slots,
-            current_setting('max_wal_senders')::int - (SELECT count(*) FROM pg_stat_replication)::int AS free_senders`,
-  );
+  }>(incrementalRead.text);
   if (!row) throw new TargetError('NOT_POSTGRES');
   const problems: Problem[] = [];
   if (row.wal_level !== 'logical')

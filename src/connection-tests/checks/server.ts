@@ -11,16 +11,19 @@ export interface ServerFacts {
   walLevel: string | null;
 }
 
+/** SERVER's catalogue read (sent ahead with the others': checks/endpoint.ts). */
+export const serverRead = {
+  text: `SELECT current_setting('server_version') AS version, current_setting('server_version_num')::int AS version_num,
+            pg_is_in_recovery() AS in_recovery, current_setting('wal_level') AS wal_level`,
+};
+
 export async function readServer(query: Query): Promise<ServerFacts> {
   const [row] = await query<{
     version: string;
     version_num: number;
     in_recovery: boolean;
     wal_level: string;
-  }>(
-    `SELECT current_setting('server_version') AS version, current_setting('server_version_num')::int AS version_num,
-            pg_is_in_recovery() AS in_recovery, current_setting('wal_level') AS wal_level`,
-  );
+  }>(serverRead.text);
   if (!row) throw new TargetError('NOT_POSTGRES');
   return {
     version: row.version,

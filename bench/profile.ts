@@ -1,0 +1,299 @@
+// `npm run bench:profile [-- --transport postgres] [-- --tests N | --typename N]`: where the service's CPU goes during
+// connection tests. Starts a throwaway PostgreSQL and the built service under `node --cpu-prof`, runs N
+// connection tests (half one at a time, half from 32 clients), stops the service so that it writes its
+// profile, and prints the self time by package and by function: the "flame summary" of README's
+// Performance section. It also counts what a test costs the stores: the statements the metadata store
+// ran for it (log_statement=all on the profile's own database, read back from PG_LOG) and the commands
+// of a Redis server of its own, with that Redis's CPU.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createGraphQLClient } from '../test/support/client.js';
+import { ROLES, startTargets } from '../test/support/pg-targets.js';
+import { freePort } from '../test/support/service-process.js';
+
+const arg = (name: string) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+};
+const TRANSPORT = arg('transport') === 'postgres' ? 'postgres' : 'redis';
+const UNITS_ARG = Number(arg('tests') ?? 400);
+/** `--typename N`: N `{ __typename }` requests from 32 clients instead of tests (the API's own cost). */
+const TYPENAMES = Number(arg('typename') ?? 0);
+/** What the figures are per: a test, or a `{ __typename }` request. */
+const UNITS = TYPENAMES > 0 ? TYPENAMES : UNITS_ARG;
+const UNIT = TYPENAMES > 0 ? 'request' : 'test';
+const TOKEN = 'profile-admin-token-0123456789';
+/** The metadata server's log (stderr of the Debian cluster), where log_statement=all writes. */
+const PG_LOG = process.env.PG_LOG ?? '/var/log/postgresql/postgresql-15-main.log';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  /** Microseconds on the monotonic clock (process.hrtime's). */
+  startTime: number;
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Where a frame's code lives: our module, a package, or Node itself. */
+function groupOf(url: string): string {
+  if (url === '') return '(native / idle / gc)';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  const own = /\/dist\/(.+)$/.exec(url) ?? /\/src\/(.+)$/.exec(url);
+  if (own) return `src/${own[1]!.replace(/\/[^/]+$/, '/')}`;
+  if (url.startsWith('node:')) return 'node:internal';
+  return url;
+}
+
+async function main() {
+  const targets = await startTargets({ maxConnections: 300 });
+  const scram = targets.targets.scram;
+  const suffix = randomBytes(4).toString('hex');
+  const database = `dss_profile_${suffix}`;
+  const profileDir = await mkdtemp(path.join(os.tmpdir(), 'dss-profile-'));
+  const root = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+  await root.connect();
+  // Created here (the service finds it and migrates it) so that every session of it logs its statements.
+  await root.query(`CREATE DATABASE ${database}`);
+  await root.query(`ALTER DATABASE ${database} SET log_statement = 'all'`);
+  const redisPort = await freePort();
+  const redis = spawn('redis-server', ['--port', String(redisPort), '--save', '', '--dir', profileDir], {
+    stdio: 'ignore',
+  });
+  const redisCli = async (...args: string[]) => {
+    const socket = net.connect(redisPort, '127.0.0.1');
+    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.end(`${args.join(' ')}\r\nQUIT\r\n`);
+    await closed;
+    return Buffer.concat(chunks).toString();
+  };
+  // No event says a child process is listening: it is asked until it answers.
+  for (let i = 0; i < 100 && !(await redisCli('PING').catch(() => '')).includes('PONG'); i += 1)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  const redisCommands = async () =>
+    new Map(
+      [...(await redisCli('INFO', 'commandstats')).matchAll(/cmdstat_([^:]+):calls=(\d+)/g)].map(
+        (m) => [m[1]!, Number(m[2])] as const,
+      ),
+    );
+  const statementsLogged = async (from: number) => {
+    const size = (await stat(PG_LOG)).size;
+    const counts = new Map<string, number>();
+    let rest = '';
+    for await (const chunk of createReadStream(PG_LOG, { start: from, end: size - 1, encoding: 'utf8' })) {
+      const lines = (rest + String(chunk)).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        const found = new RegExp(`@${database} LOG:  (?:statement|execute [^:]*): (.*)`).exec(line);
+        if (found) counts.set(found[1]!.slice(0, 70), (counts.get(found[1]!.slice(0, 70)) ?? 0) + 1);
+      }
+    }
+    return counts;
+  };
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'dist/main.js', 'all'],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
+        ...(TRANSPORT === 'redis'
+          ? { REDIS_URL: `redis://127.0.0.1:${redisPort}`, REDIS_PREFIX: `profile-${suffix}` }
+          : { QUEUE_TRANSPORT: 'postgres' }),
+        SECRET_KEY: randomBytes(32).toString('base64'),
+        API_TOKENS: `admin:${TOKEN}`,
+        WORKER_CONCURRENCY: '32',
+        TARGET_ALLOW_CIDRS: '127.0.0.1/32',
+        RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000',
+        RATE_LIMIT_TESTS_PER_MINUTE: '1000000',
+        TARGET_MAX_CONCURRENT_TESTS: '1000',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const base = `http://127.0.0.1:${port}`;
+  // No event says a child process is ready: its answer is asked for until it comes.
+  while (
+    (await fetch(`${base}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const client = createGraphQLClient(`${base}/graphql`, { token: TOKEN });
+  const ws = client.ws({ lazy: false });
+  const finished = (id: string) =>
+    new Promise<string>((resolve, reject) => {
+      let status = '';
+      ws.subscribe<{ connectionTestUpdated: { status: string } }>(
+        {
+          query: 'subscription($id: ID!) { connectionTestUpdated(testId: $id) { status } }',
+          variables: { id },
+        },
+        {
+          next: (message) => (status = message.data?.connectionTestUpdated.status ?? status),
+          error: reject,
+          complete: () => resolve(status),
+        },
+      );
+    });
+  const sources = await Promise.all(
+    Array.from({ length: 32 }, async (_, i) => {
+      const { createDataSource } = await client.data<{
+        createDataSource: { dataSource: { id: string }; test: { id: string } };
+      }>(
+        'mutation($input: CreateDataSourceInput!) { createDataSource(input: $input) { dataSource { id } test { id } } }',
+        {
+          input: {
+            identifier: `profile-${i}`,
+            ...scram,
+            username: 'app_full',
+            password: ROLES.app_full.password,
+            databaseName: 'appdb',
+            sslMode: 'DISABLE',
+          },
+        },
+      );
+      await finished(createDataSource.test.id);
+      return createDataSource.dataSource.id;
+    }),
+  );
+  const test = async (id: string) => {
+    const { testConnection } = await client.data<{ testConnection: { id: string } }>(
+      'mutation($id: ID) { testConnection(input: { dataSourceId: $id }) { id } }',
+      { id },
+    );
+    if ((await finished(testConnection.id)) !== 'PASSED') throw new Error('a profiled test did not pass');
+  };
+  const windowStart = Number(process.hrtime.bigint() / 1000n);
+  const cpuBefore = await cpuMs(child.pid!);
+  const redisCpuBefore = await cpuMs(redis.pid!);
+  const commandsBefore = await redisCommands();
+  const logFrom = await stat(PG_LOG).then(
+    (s) => s.size,
+    () => undefined,
+  );
+  let next = 0;
+  if (TYPENAMES > 0) {
+    await Promise.all(
+      sources.map(async () => {
+        while (next < TYPENAMES) {
+          next += 1;
+          await client.data('{ __typename }');
+        }
+      }),
+    );
+  } else {
+    for (let i = 0; i < UNITS_ARG / 2; i += 1) await test(sources[0]!);
+    await Promise.all(
+      sources.map(async (id) => {
+        while (next < UNITS_ARG / 2) {
+          next += 1;
+          await test(id);
+        }
+      }),
+    );
+  }
+  const cpu = (await cpuMs(child.pid!)) - cpuBefore;
+  const windowEnd = Number(process.hrtime.bigint() / 1000n);
+  const redisCpu = (await cpuMs(redis.pid!)) - redisCpuBefore;
+  const commandsAfter = await redisCommands();
+  const commandCounts = new Map(
+    [...commandsAfter]
+      .map(([name, n]) => [name, n - (commandsBefore.get(name) ?? 0)] as const)
+      .filter(([name]) => name !== 'info'),
+  );
+  const commands = [...commandCounts.values()].reduce((a, b) => a + b, 0);
+  const statementCounts = logFrom === undefined ? new Map<string, number>() : await statementsLogged(logFrom);
+  const statements = [...statementCounts.values()].reduce((a, b) => a + b, 0);
+  await client.close();
+  child.kill('SIGTERM');
+  await exited;
+
+  const [file] = (await readdir(profileDir)).filter((name) => name.endsWith('.cpuprofile'));
+  const profile = JSON.parse(await readFile(path.join(profileDir, file!), 'utf8')) as Profile;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfByGroup = new Map<string, number>();
+  const selfByFunction = new Map<string, number>();
+  let total = 0;
+  // Only the samples of the tests themselves: not the start-up, nor the shutdown.
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id);
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < windowStart || at > windowEnd) return;
+    if (!node || node.callFrame.functionName === '(idle)') return;
+    total += ms;
+    const group = groupOf(node.callFrame.url);
+    selfByGroup.set(group, (selfByGroup.get(group) ?? 0) + ms);
+    const name = `${node.callFrame.functionName || '(anonymous)'} ${group}:${node.callFrame.lineNumber + 1}`;
+    selfByFunction.set(name, (selfByFunction.get(name) ?? 0) + ms);
+  });
+  const top = (map: Map<string, number>, n: number) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(
+        ([name, ms]) =>
+          `${((100 * ms) / total).toFixed(1).padStart(5)}%  ${(ms / UNITS).toFixed(2).padStart(5)} ms/${UNIT}  ${name}`,
+      );
+  console.log(
+    `transport ${TRANSPORT}: ${UNITS} ${UNIT}s, service CPU ${(cpu / UNITS).toFixed(2)} ms per ${UNIT}`,
+  );
+  console.log(
+    `per ${UNIT}: ${(statements / UNITS).toFixed(1)} metadata statements` +
+      (TRANSPORT === 'redis'
+        ? `, ${(commands / UNITS).toFixed(1)} Redis commands, Redis CPU ${(redisCpu / UNITS).toFixed(2)} ms`
+        : ''),
+  );
+  const perTest = (map: Map<string, number>, n: number) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, count]) => `${(count / UNITS).toFixed(2).padStart(6)}  ${name}`)
+      .join('\n');
+  console.log(`\nmetadata statements per ${UNIT}:\n${perTest(statementCounts, 25)}`);
+  if (TRANSPORT === 'redis') console.log(`\nRedis commands per ${UNIT}:\n${perTest(commandCounts, 15)}`);
+  console.log(
+    `\nself time during the load (${(total / UNITS).toFixed(2)} ms per ${UNIT} sampled), by package / module:`,
+  );
+  console.log(top(selfByGroup, 25).join('\n'));
+  console.log('\nself time by function:');
+  console.log(top(selfByFunction, 30).join('\n'));
+
+  redis.kill('SIGTERM');
+  await rm(profileDir, { recursive: true, force: true });
+  await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await root.end();
+  await targets.stop();
+}
+
+async function cpuMs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of /proc/pid/stat, in clock ticks (100 per second here).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+await main();
