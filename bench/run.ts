@@ -169,9 +169,12 @@ async function startBareApollo(): Promise<{ child: ChildProcess; url: string }> 
 }
 
 /** The built service on a free port, once its /readyz answers (it listens last). */
-async function startService(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+async function startService(
+  env: Record<string, string>,
+  role: 'all' | 'api' | 'worker' = 'all',
+): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/main.js', 'all'], {
+  const child = spawn(process.execPath, ['dist/main.js', role], {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -283,34 +286,38 @@ async function main() {
   const databases: string[] = [];
   /** The built service in production mode on a metadata database of its own, on `transport`. */
   const startBenchService = async (
-    transport: 'redis' | 'postgres' | 'heartbeat',
+    transport: 'redis' | 'postgres' | 'heartbeat' | 'scale',
     extra: Record<string, string> = {},
+    role: 'all' | 'api' | 'worker' = 'all',
   ) => {
     const database = `dss_bench_${suffix}_${transport}`;
     databases.push(database);
-    const started = await startService({
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
-      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
-      ...(transport !== 'postgres'
-        ? { REDIS_URL: redis.url, REDIS_PREFIX: `bench-${suffix}-${transport}` }
-        : { QUEUE_TRANSPORT: 'postgres' }),
-      SECRET_KEY: randomBytes(32).toString('base64'),
-      API_TOKENS: `admin:${TOKEN}`,
-      HEARTBEAT_INTERVAL_SECONDS: '1',
-      WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
-      // The throwaway targets listen on loopback, which production denies by default.
-      TARGET_ALLOW_CIDRS: '127.0.0.1/32',
-      // One client drives the load from one token against one target: the protections against abuse
-      // (rate limits, per-target slots, sockets per token) would otherwise be what is measured.
-      RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000',
-      RATE_LIMIT_TESTS_PER_MINUTE: '1000000',
-      TARGET_MAX_CONCURRENT_TESTS: '1000',
-      WS_MAX_SOCKETS_PER_TOKEN: '5000',
-      WS_MAX_SOCKETS: '5000',
-      ...extra,
-    });
+    const started = await startService(
+      {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        HOST: '127.0.0.1',
+        DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
+        ...(transport !== 'postgres'
+          ? { REDIS_URL: redis.url, REDIS_PREFIX: `bench-${suffix}-${transport}` }
+          : { QUEUE_TRANSPORT: 'postgres' }),
+        SECRET_KEY: randomBytes(32).toString('base64'),
+        API_TOKENS: `admin:${TOKEN}`,
+        HEARTBEAT_INTERVAL_SECONDS: '1',
+        WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+        // The throwaway targets listen on loopback, which production denies by default.
+        TARGET_ALLOW_CIDRS: '127.0.0.1/32',
+        // One client drives the load from one token against one target: the protections against abuse
+        // (rate limits, per-target slots, sockets per token) would otherwise be what is measured.
+        RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000',
+        RATE_LIMIT_TESTS_PER_MINUTE: '1000000',
+        TARGET_MAX_CONCURRENT_TESTS: '1000',
+        WS_MAX_SOCKETS_PER_TOKEN: '5000',
+        WS_MAX_SOCKETS: '5000',
+        ...extra,
+      },
+      role,
+    );
     return { ...started, database, redisPid: transport === 'postgres' ? undefined : redis.pid };
   };
   const service = await startBenchService('redis').catch(async (error: unknown) => {
@@ -586,6 +593,44 @@ async function main() {
     }
   };
 
+  /**
+   * Throughput at 32 clients through an api process (role api) whose tests run on one, then two,
+   * worker processes (role worker), all on one Redis and metadata store.
+   */
+  const measureScaleOut = async () => {
+    console.log('scale-out: 1 and 2 worker processes…');
+    const processes = [await startBenchService('scale', {}, 'api')];
+    const api = processes[0]!;
+    const client = createGraphQLClient(api.url, { token: TOKEN });
+    const ws = client.ws({ lazy: false });
+    const run = async (id: string) => {
+      const { testConnection } = await client.data<{ testConnection: { id: string } }>(TEST, { id });
+      const status = await untilFinished(ws, testConnection.id);
+      if (status !== 'PASSED') throw new Error(`a benchmark test ended ${status}`);
+    };
+    try {
+      processes.push(await startBenchService('scale', {}, 'worker'));
+      const pool = await Promise.all(
+        Array.from({ length: 32 }, async (_, i) => {
+          const created = await client.data<{
+            createDataSource: { dataSource: { id: string }; test: { id: string } };
+          }>(CREATE, { input: source(`scale-${i}`) });
+          await untilFinished(ws, created.createDataSource.test.id);
+          return created.createDataSource.dataSource.id;
+        }),
+      );
+      const perSecond = async () =>
+        round((await load(32, P.throughputSeconds, (i) => run(pool[i]!))).length / P.throughputSeconds, 1);
+      const one = await perSecond();
+      processes.push(await startBenchService('scale', {}, 'worker'));
+      const two = await perSecond();
+      return { oneWorker: one, twoWorkers: two, ratio: round(two / one) };
+    } finally {
+      await client.close();
+      for (const started of processes) await stopService(started.child);
+    }
+  };
+
   try {
     // 1–2. Latency and throughput of connection tests (Redis transport).
     console.log('latency and throughput…');
@@ -771,10 +816,13 @@ async function main() {
     const pgService = await startBenchService('postgres');
     const postgres = await measureTests(pgService).finally(() => stopService(pgService.child));
 
-    // 7. Heartbeat at scale: 1,000 data sources at the default interval on one service process.
+    // 7. Scale-out on Redis: one api process, with one and then two worker processes.
+    const scaleOut = await measureScaleOut();
+
+    // 8. Heartbeat at scale: 1,000 data sources at the default interval on one service process.
     const heartbeatAtScale = P.scaleSources > 0 ? await measureHeartbeatAtScale() : null;
 
-    // 8. Start-up of the embedded default (`npm start` with nothing configured), build excluded.
+    // 9. Start-up of the embedded default (`npm start` with nothing configured), build excluded.
     console.log('start-up of the embedded default…');
     const startup = await measureEmbeddedStartup();
 
@@ -789,6 +837,7 @@ async function main() {
       heartbeat,
       heartbeatAtScale,
       postgres,
+      scaleOut,
       startup,
       seconds: round((performance.now() - started) / 1000, 1),
     };
@@ -879,6 +928,7 @@ function printTable(r: {
     throughputPerSecond: Record<string, { service: number; direct: number; ratio: number }>;
     cpuMsPerTest: { service: number; redis: number | null; metadataStore: number; tests: number };
   };
+  scaleOut: { oneWorker: number; twoWorkers: number; ratio: number };
   startup: { firstStartMs: number; restartMs: number };
   seconds: number;
 }) {
@@ -967,6 +1017,12 @@ function printTable(r: {
       `ratio ${t.ratio}`,
       '',
     ]),
+    [
+      'api + workers ×32 (tests/s)',
+      `1 worker process ${r.scaleOut.oneWorker}`,
+      `2 worker processes ${r.scaleOut.twoWorkers} (×${r.scaleOut.ratio})`,
+      '',
+    ],
     [
       'embedded start-up (ms)',
       `first ${r.startup.firstStartMs}`,
