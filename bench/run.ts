@@ -284,6 +284,8 @@ async function main() {
   const scram = targets.targets.scram;
   const suffix = randomBytes(4).toString('hex');
   const databases: string[] = [];
+  // One key for every process of the run: a worker opens the passwords an api process sealed.
+  const secretKey = randomBytes(32).toString('base64');
   /** The built service in production mode on a metadata database of its own, on `transport`. */
   const startBenchService = async (
     transport: 'redis' | 'postgres' | 'heartbeat' | 'scale',
@@ -301,7 +303,7 @@ async function main() {
         ...(transport !== 'postgres'
           ? { REDIS_URL: redis.url, REDIS_PREFIX: `bench-${suffix}-${transport}` }
           : { QUEUE_TRANSPORT: 'postgres' }),
-        SECRET_KEY: randomBytes(32).toString('base64'),
+        SECRET_KEY: secretKey,
         API_TOKENS: `admin:${TOKEN}`,
         HEARTBEAT_INTERVAL_SECONDS: '1',
         WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
