@@ -8,6 +8,7 @@ import { ROLES, SETUP_APPDB, type PgTarget } from '../support/pg-targets.js';
 import { launchChromium } from './support/browser.js';
 import {
   checkStatuses,
+  dataSourceNamed,
   expectAccessible,
   originOf,
   screenshot,
@@ -90,24 +91,6 @@ async function countTests(): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-async function dataSourceNamed(identifier: string) {
-  const result = await h.gql<{
-    dataSource: {
-      id: string;
-      version: number;
-      connectionStatus: string;
-      remarks: string | null;
-      host: string;
-    } | null;
-  }>(
-    `query($identifier: String!) { dataSource(identifier: $identifier) { id version connectionStatus remarks host } }`,
-    {
-      identifier,
-    },
-  );
-  return result.data?.dataSource ?? null;
-}
-
 describe("the seed's procedure", () => {
   it('Data Source Management → Create Data Source → parameters → Test Connection (checks move live) → OK → the row', async () => {
     const page = await admin();
@@ -168,7 +151,7 @@ describe("the seed's procedure", () => {
     expect(await row.textContent()).toContain('EU orders, Frankfurt');
     // OK after a passed test saved it with that test: no second test ran.
     expect(await countTests()).toBe(before);
-    expect((await dataSourceNamed('orders-eu'))?.connectionStatus).toBe('PASSED');
+    expect((await dataSourceNamed(h, 'orders-eu'))?.connectionStatus).toBe('PASSED');
   });
 
   it('shows a failing check with its code and hint, and skips the rest of the endpoint', async () => {

@@ -6,7 +6,7 @@ import { draftFor, freshDatabase, targets } from '../support/connection-tests.js
 import { ADMIN_TOKEN, startHarness, type Harness } from '../support/harness.js';
 import { ROLES, SETUP_APPDB } from '../support/pg-targets.js';
 import { launchChromium } from './support/browser.js';
-import { expectAccessible, originOf, signedIn, type Watched } from './support/console.js';
+import { dataSourceNamed, expectAccessible, originOf, signedIn, type Watched } from './support/console.js';
 
 // The Data Source Management page (search, regions, pages, live rows), the detail view, edit and
 // delete, in Chromium, against a service with two regions whose workers run connection tests against
@@ -40,24 +40,6 @@ async function admin(): Promise<Page> {
   const watched = await signedIn(browser, origin, ADMIN_TOKEN);
   opened.push(watched);
   return watched.page;
-}
-
-async function dataSourceNamed(identifier: string) {
-  const result = await h.gql<{
-    dataSource: {
-      id: string;
-      version: number;
-      connectionStatus: string;
-      remarks: string | null;
-      host: string;
-    } | null;
-  }>(
-    `query($identifier: String!) { dataSource(identifier: $identifier) { id version connectionStatus remarks host } }`,
-    {
-      identifier,
-    },
-  );
-  return result.data?.dataSource ?? null;
 }
 
 async function createByApi(identifier: string, extra: Record<string, unknown> = {}) {
@@ -180,7 +162,7 @@ describe('the Data Source Management page', () => {
     await dialog.getByRole('button', { name: 'OK' }).click();
     const alert = dialog.getByRole('alert');
     await alert.getByText('Someone else changed this data source').waitFor();
-    expect((await dataSourceNamed('conflicted'))?.remarks).toBe('theirs');
+    expect((await dataSourceNamed(h, 'conflicted'))?.remarks).toBe('theirs');
     await alert.getByRole('button', { name: 'Reload' }).click();
     await expect.poll(() => dialog.getByLabel('Remarks (optional)').inputValue()).toBe('theirs');
 
@@ -190,13 +172,13 @@ describe('the Data Source Management page', () => {
     await dialog.getByRole('button', { name: 'OK' }).click();
     const password = dialog.getByLabel('Password');
     await expect.poll(() => password.getAttribute('aria-invalid')).toBe('true');
-    expect((await dataSourceNamed('conflicted'))?.host).toBe(targets().scram.host);
+    expect((await dataSourceNamed(h, 'conflicted'))?.host).toBe(targets().scram.host);
     await expectAccessible(page);
 
     await password.fill(ROLES.app_full.password);
     await dialog.getByRole('button', { name: 'OK' }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
-    await expect.poll(async () => (await dataSourceNamed('conflicted'))?.host).toBe('localhost');
+    await expect.poll(async () => (await dataSourceNamed(h, 'conflicted'))?.host).toBe('localhost');
     await page.getByText('Data source conflicted saved.').waitFor();
   });
 
@@ -209,7 +191,7 @@ describe('the Data Source Management page', () => {
     await confirm.waitFor();
     await expectAccessible(page);
     await confirm.getByRole('button', { name: 'Cancel' }).click();
-    expect(await dataSourceNamed('to-delete')).not.toBeNull();
+    expect(await dataSourceNamed(h, 'to-delete')).not.toBeNull();
 
     await page.getByRole('button', { name: 'Delete' }).click();
     await page
@@ -219,7 +201,7 @@ describe('the Data Source Management page', () => {
     await page.getByRole('heading', { name: 'Data Source Management', level: 1 }).waitFor();
     await page.getByText('Data source to-delete deleted.').waitFor();
     expect(await page.getByRole('row', { name: /to-delete/ }).count()).toBe(0);
-    expect(await dataSourceNamed('to-delete')).toBeNull();
+    expect(await dataSourceNamed(h, 'to-delete')).toBeNull();
   });
 
   it('is usable in a narrow window', async () => {

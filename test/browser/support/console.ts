@@ -8,6 +8,23 @@ import type { Harness } from '../../support/harness.js';
 /** The console's origin for a harness (its GraphQL URL without /graphql). */
 export const originOf = (h: Harness) => h.url.replace(/\/graphql$/, '');
 
+/** The data source `identifier` as the API sees it (what a page did, checked outside the browser). */
+export async function dataSourceNamed(h: Harness, identifier: string) {
+  const result = await h.gql<{
+    dataSource: {
+      id: string;
+      version: number;
+      connectionStatus: string;
+      remarks: string | null;
+      host: string;
+    } | null;
+  }>(
+    `query($identifier: String!) { dataSource(identifier: $identifier) { id version connectionStatus remarks host } }`,
+    { identifier },
+  );
+  return result.data?.dataSource ?? null;
+}
+
 /** What went wrong in a page that no assertion looked at: script errors, CSP violations. */
 export interface Watched {
   page: Page;

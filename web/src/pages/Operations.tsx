@@ -13,6 +13,8 @@ import { dateTime } from '../format';
 import { useConsole, useIsAdmin } from '../state';
 
 const POLL_MS = 2000;
+/** The queue counts shown, in their columns' order. */
+const COUNTS = ['waiting', 'active', 'delayed', 'completed', 'failed', 'workers'] as const;
 
 /** The job queues for operators: counts (refreshed every 2 s), failed jobs, retry, pause, resume. */
 export function Operations() {
@@ -114,50 +116,26 @@ export function Operations() {
                   <td>
                     {queue.paused ? <Badge tone="warn">Paused</Badge> : <Badge tone="ok">Running</Badge>}
                   </td>
-                  <td className="numeric" data-count="waiting">
-                    {queue.waiting}
-                  </td>
-                  <td className="numeric" data-count="active">
-                    {queue.active}
-                  </td>
-                  <td className="numeric" data-count="delayed">
-                    {queue.delayed}
-                  </td>
-                  <td className="numeric" data-count="completed">
-                    {queue.completed}
-                  </td>
-                  <td className="numeric" data-count="failed">
-                    {queue.failed}
-                  </td>
-                  <td className="numeric" data-count="workers">
-                    {queue.workers}
-                  </td>
+                  {COUNTS.map((count) => (
+                    <td key={count} className="numeric" data-count={count}>
+                      {queue[count]}
+                    </td>
+                  ))}
                   {admin && (
                     <td>
                       <div className="row-actions">
-                        {queue.paused ? (
-                          <button
-                            type="button"
-                            className="button button-small"
-                            aria-label={`Resume ${queue.name}`}
-                            onClick={() =>
-                              void act(() => resume({ queue: queue.name }), `Queue ${queue.name} resumed.`)
-                            }
-                          >
-                            Resume
-                          </button>
-                        ) : (
-                          <button
-                            type="button"
-                            className="button button-small"
-                            aria-label={`Pause ${queue.name}`}
-                            onClick={() =>
-                              void act(() => pause({ queue: queue.name }), `Queue ${queue.name} paused.`)
-                            }
-                          >
-                            Pause
-                          </button>
-                        )}
+                        <button
+                          type="button"
+                          className="button button-small"
+                          aria-label={`${queue.paused ? 'Resume' : 'Pause'} ${queue.name}`}
+                          onClick={() =>
+                            void (queue.paused
+                              ? act(() => resume({ queue: queue.name }), `Queue ${queue.name} resumed.`)
+                              : act(() => pause({ queue: queue.name }), `Queue ${queue.name} paused.`))
+                          }
+                        >
+                          {queue.paused ? 'Resume' : 'Pause'}
+                        </button>
                         <button
                           type="button"
                           className="button button-small"
