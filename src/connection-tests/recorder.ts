@@ -8,8 +8,8 @@ export interface RecorderSinks {
 }
 
 /**
- * Publishes every change of a test at once, in order, and stores the changes it is asked to store at
- * most one write behind, without making the checks wait for the metadata store: while a write is in flight, later
+ * Publishes every change of a test at once, in order, and keeps the stored test at most one write
+ * behind, without making the checks wait for the metadata store: while a write is in flight, later
  * changes collapse into the newest state, which is written next. The final state is published only
  * once it is stored, so that a subscriber who reads the stored test never waits for an end that was
  * already announced. A failed write (the store is down) is a failure of the service, thrown by
@@ -35,16 +35,12 @@ export class TestRecorder {
     return structuredClone(this.current);
   }
 
-  /**
-   * Publishes the change, and stores the test as it now stands unless `store` is false: such a change
-   * is stored with the next one that is (a final state always is).
-   */
-  save(changes: Partial<ConnectionTestView>, options: { store?: boolean } = {}): void {
+  /** Publishes the change, and stores the test as it now stands. */
+  save(changes: Partial<ConnectionTestView>): void {
     // A fresh object at every save, never changed afterwards: the snapshot published and written.
     const snapshot = { ...this.current, ...structuredClone(changes), revision: this.current.revision + 1 };
     this.current = snapshot;
     if (!isFinished(snapshot)) this.sinks.publish(snapshot);
-    if (options.store === false && !isFinished(snapshot)) return;
     this.pending = snapshot;
     if (!this.draining) {
       this.draining = true;

@@ -212,8 +212,6 @@ export function createTestRunner(deps: RunnerDeps) {
     const recorder = new TestRecorder({ write: (test) => saveTest(db, test), publish }, toTestView(row));
     const checks = pendingChecks(endpoints);
     const startedAt = new Date();
-    // Stored at the start and at the end (with every check); the transitions between are published
-    // only: a test that a crash interrupts is run again from the start (reconcile.ts).
     recorder.save({
       status: 'RUNNING',
       startedAt,
@@ -237,7 +235,7 @@ export function createTestRunner(deps: RunnerDeps) {
         const record = (name: CheckName, changes: Partial<CheckRecord>) => {
           const index = checks.findIndex((check) => own(check) && check.name === name);
           checks[index] = { ...checks[index]!, ...changes };
-          recorder.save({ checks }, { store: false });
+          recorder.save({ checks });
           traceCheck(endpoint.role, name, changes);
           if (changes.durationMs != null && changes.status) {
             deps.metrics.checkDuration.observe(
@@ -255,13 +253,10 @@ export function createTestRunner(deps: RunnerDeps) {
         }
         const standbyOfPair =
           endpoint.role === 'STANDBY' && target.spec.databaseAttribute === 'PRIMARY_STANDBY';
-        recorder.save(
-          {
-            checks,
-            ...(standbyOfPair ? { standbyServer: serverInfo(found) } : { server: serverInfo(found) }),
-          },
-          { store: false },
-        );
+        recorder.save({
+          checks,
+          ...(standbyOfPair ? { standbyServer: serverInfo(found) } : { server: serverInfo(found) }),
+        });
 
         const login = checks.find((check) => own(check) && check.name === 'AUTHENTICATE');
         const account = { host: endpoint.host, port: endpoint.port, username: target.spec.username };

@@ -41,6 +41,11 @@ async function createFor(target: { host: string; port: number }, overrides: Reco
   return { id: result.data.createDataSource.dataSource.id, testId: result.data.createDataSource.test.id };
 }
 
+/** The checks after AUTHENTICATE of a draft without the heartbeat, before they run. */
+const PENDING_AFTER_LOGIN = ['SERVER', 'SCHEMA', 'READ_PRIVILEGES', 'INCREMENTAL', 'HEARTBEAT'].map(
+  (name) => `${name}:PENDING`,
+);
+
 /** Each (check, status) a subscriber saw change, in the order it saw them. */
 function transitions(messages: TestData[]): string[] {
   const seen: string[] = [];
@@ -122,6 +127,43 @@ describe('a test followed live', () => {
       });
     } finally {
       await worker.stop();
+    }
+  });
+
+  it('stores every transition: while the target holds the login, the stored test already has RESOLVE and CONNECT passed', async () => {
+    const held = await startTcpProxy(targets().scram.port);
+    held.hold();
+    const worker = await startWorker();
+    try {
+      const queued = await api.gql<{ testConnection: { id: string } }>(
+        `mutation($draft: ConnectionDraftInput!) { testConnection(input: { draft: $draft }) { id } }`,
+        { draft: draftFor({ host: '127.0.0.1', port: held.port }) },
+      );
+      const testId = queued.data!.testConnection.id;
+      const stored = async () =>
+        (
+          await api.gql<{ connectionTest: TestData }>(
+            `query($id: ID!) { connectionTest(id: $id) { ${TEST_FIELDS} } }`,
+            { id: testId },
+          )
+        ).data!.connectionTest;
+      // What a query (and a subscriber's first message) reads is the stored test, not the stream.
+      await expect
+        .poll(async () => transitions([await stored()]), { timeout: 10_000 })
+        .toEqual([
+          'RESOLVE:PASSED',
+          'CONNECT:PASSED',
+          'TLS:SKIPPED',
+          'AUTHENTICATE:RUNNING',
+          ...PENDING_AFTER_LOGIN,
+        ]);
+      expect((await stored()).status).toBe('RUNNING');
+      held.release();
+      expect((await followTest(api, testId)).final.status).toBe('PASSED');
+    } finally {
+      held.release();
+      await worker.stop();
+      await held.close();
     }
   });
 

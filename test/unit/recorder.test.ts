@@ -157,24 +157,6 @@ describe('TestRecorder', () => {
     expect(flushed).toBe(true);
   });
 
-  it('publishes a change saved with store: false without writing it; the next stored save writes it', async () => {
-    const fake = fakeSinks();
-    const recorder = new TestRecorder(fake.sinks, initial);
-    recorder.save(running('started'));
-    await fake.complete(0);
-    recorder.save({ message: 'a check ran' }, { store: false });
-    recorder.save({ durationMs: 5 }, { store: false });
-    expect(fake.calls).toEqual(['publish:1', 'write:1', 'publish:2', 'publish:3']);
-    recorder.save({ status: 'PASSED' }, { store: false }); // a final state is stored all the same
-    expect(fake.writes.map((write) => write.test)).toMatchObject([
-      { revision: 1 },
-      { revision: 4, status: 'PASSED', message: 'a check ran', durationMs: 5 },
-    ]);
-    await fake.complete(1);
-    await recorder.flush();
-    expect(fake.calls.at(-1)).toBe('publish:4');
-  });
-
   it('flush resolves at once when nothing was saved', async () => {
     const fake = fakeSinks();
     await new TestRecorder(fake.sinks, initial).flush();
