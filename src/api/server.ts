@@ -5,7 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type Response } from 'express';
-import { GraphQLError } from 'graphql';
+import { execute, GraphQLError } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -21,7 +21,8 @@ import { listenHost, refuseForeignHosts } from './open-mode.js';
 import { httpTiming, opsRouter } from './ops.js';
 import { buildApiSchema } from './schema.js';
 import { createSessions } from './session.js';
-import { traceGraphQLRequests, tracedExecute, tracedSubscribe, tracingPlugin } from './tracing.js';
+import { sharedSubscribe } from './shared-subscriptions.js';
+import { traceGraphQLRequests, traced, tracingPlugin } from './tracing.js';
 import { createWsAdmission, WS_MAX_PAYLOAD } from './ws-admission.js';
 
 export interface ApiServerOptions {
@@ -82,8 +83,10 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
   const wsCleanup = useServer<Record<string, unknown>>(
     {
       schema,
-      execute: tracedExecute,
-      subscribe: tracedSubscribe,
+      execute: traced(execute),
+      // One execution per event and distinct operation, whatever the number of its subscribers.
+      // Results depend on who asks only through the principal (its role, its name).
+      subscribe: traced(sharedSubscribe((context) => JSON.stringify((context as ApiContext).principal))),
       onConnect: (ctx) => {
         let principal: Principal;
         try {

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
-import { execute, getOperationAST, type GraphQLError, subscribe, type ExecutionArgs } from 'graphql';
+import { getOperationAST, type ExecutionArgs, type ExecutionResult, type GraphQLError } from 'graphql';
 import { AppError } from '../errors.js';
 import { ATTR, inSpan, tracer } from '../lib/tracing.js';
 
@@ -80,7 +80,7 @@ const codeOf = (error: GraphQLError): unknown =>
  * graphql-ws: `execute` and `subscribe` each in a span of their own. A subscription's span covers
  * its start (up to its first result stream), not its life.
  */
-function traced(run: typeof execute | typeof subscribe) {
+export function traced<R extends object>(run: (args: ExecutionArgs) => R | Promise<R | ExecutionResult>) {
   return (args: ExecutionArgs) => {
     const operation = getOperationAST(args.document, args.operationName);
     return inSpan('graphql', { kind: SpanKind.SERVER }, async (span) => {
@@ -91,6 +91,3 @@ function traced(run: typeof execute | typeof subscribe) {
     });
   };
 }
-
-export const tracedExecute = traced(execute);
-export const tracedSubscribe = traced(subscribe);

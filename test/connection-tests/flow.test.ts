@@ -64,10 +64,16 @@ describe('a test followed live', () => {
   it('shows every check go RUNNING then done, in order, then completes; the data source follows', async () => {
     const { id, testId } = await createFor(targets().scram);
     const events = await api.subscribe<{
-      dataSourceEvents: { kind: string; dataSource: { connectionStatus: string } };
-    }>(`subscription($id: ID) { dataSourceEvents(id: $id) { kind dataSource { connectionStatus } } }`, {
-      id,
-    });
+      dataSourceEvents: {
+        kind: string;
+        dataSource: { connectionStatus: string; lastTest: { id: string; status: string } };
+      };
+    }>(
+      `subscription($id: ID) {
+        dataSourceEvents(id: $id) { kind dataSource { connectionStatus lastTest { id status } } }
+      }`,
+      { id },
+    );
     const following = followTest(api, testId);
     const worker = await startWorker();
     try {
@@ -111,13 +117,18 @@ describe('a test followed live', () => {
       expect(final).toMatchObject({ status: 'PASSED', dataSourceId: id });
 
       const kinds: string[] = [];
+      const lastTests: { id: string; status: string }[] = [];
       for await (const event of events) {
-        kinds.push(
-          `${event.data?.dataSourceEvents.kind}:${event.data?.dataSourceEvents.dataSource.connectionStatus}`,
-        );
+        const { kind, dataSource } = event.data!.dataSourceEvents;
+        kinds.push(`${kind}:${dataSource.connectionStatus}`);
+        lastTests.push(dataSource.lastTest);
         if (kinds.length === 2) break;
       }
       expect(kinds).toEqual(['TEST_STARTED:TESTING', 'TEST_FINISHED:PASSED']);
+      // Each event reads the last test afresh (at TEST_STARTED it may still be QUEUED): a subscription
+      // does not keep the test as its first event found it.
+      expect(lastTests.map((t) => t.id)).toEqual([testId, testId]);
+      expect(lastTests[1]?.status).toBe('PASSED');
       const now = await api.gql<{
         dataSource: { connectionStatus: string; lastTest: { id: string; status: string } };
       }>(`query($id: ID) { dataSource(id: $id) { connectionStatus lastTest { id status } } }`, { id });
