@@ -1,6 +1,8 @@
 // `npm run bench [-- --quick]`: the real service (role all, built) against a throwaway PostgreSQL with
 // scram-sha-256 on loopback, measured beside direct `pg` in the same run. Prints a table and writes
 // bench/results/latest.json. Every load is bounded in count and time and targets loopback only.
+// BENCH_NODE_FLAGS: node flags for the service processes (e.g. `--cpu-prof`, or a V8 heap setting to
+// compare against the service's own).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -71,6 +73,14 @@ const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 
 async function residentMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** The service's V8 heap, used and reserved, in MB, from its /metrics. */
+async function heapMb(graphqlUrl: string): Promise<{ heapUsedMb: number; heapTotalMb: number }> {
+  const metrics = await (await fetch(new URL('/metrics', graphqlUrl))).text();
+  const mb = (name: string) =>
+    round(Number(new RegExp(`^dss_nodejs_${name}\\s+(\\S+)`, 'm').exec(metrics)?.[1] ?? NaN) / 1e6, 1);
+  return { heapUsedMb: mb('heap_size_used_bytes'), heapTotalMb: mb('heap_size_total_bytes') };
 }
 
 async function cpuMs(pid: number): Promise<number> {
@@ -174,10 +184,14 @@ async function startService(
   role: 'all' | 'api' | 'worker' = 'all',
 ): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/main.js', role], {
-    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), 'dist/main.js', role],
+    {
+      env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
   const base = `http://127.0.0.1:${port}`;
@@ -809,6 +823,8 @@ async function main() {
     const memory = {
       serviceMb: round(await residentMb(service.child.pid!), 1),
       benchMb: round(await residentMb(process.pid), 1),
+      // What the service's V8 heap holds of it (prom-client's default metrics): used, and reserved.
+      ...(await heapMb(service.url)),
     };
     await client.close();
     await stopService(service.child);
@@ -904,7 +920,7 @@ function printTable(r: {
     typenameBareApollo: { perSecond: number; p99Ms: number; cpuMsPerRequest: number };
     typenameRatio: number;
   };
-  memory: { serviceMb: number; benchMb: number };
+  memory: { serviceMb: number; benchMb: number; heapUsedMb: number; heapTotalMb: number };
   fanout: { clients: number; lastClientP50Ms: number; lastClientP99Ms: number };
   heartbeat: {
     sources: number;
@@ -976,7 +992,7 @@ function printTable(r: {
     [
       'resident memory (MB)',
       `service ${r.memory.serviceMb}`,
-      `bench ${r.memory.benchMb}`,
+      `service heap ${r.memory.heapUsedMb} used of ${r.memory.heapTotalMb}; bench ${r.memory.benchMb}`,
       `≤ 200 ${ok(r.memory.serviceMb <= 200)}`,
     ],
     [

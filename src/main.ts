@@ -1,9 +1,18 @@
+import v8 from 'node:v8';
 import { startApp, StartupError, type ProcessRole } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './lib/logger.js';
 import { startTracing } from './lib/tracing.js';
 
 const ROLES: readonly ProcessRole[] = ['api', 'worker', 'all'];
+
+// Memory (README, Performance): the service's live heap is about 45 MB, but V8's default lets the old
+// generation grow to up to 4× what the last full collection kept before it collects again, so that
+// under load the process held 130 MB of garbage. A fixed 1.5× keeps it near its live size for about
+// the same CPU. A `--heap-growing-percent` given to node itself wins.
+if (!process.execArgv.some((flag) => flag.startsWith('--heap-growing-percent'))) {
+  v8.setFlagsFromString('--heap-growing-percent=50');
+}
 
 /** The composition root: config, the roles asked for, and the process lifecycle (signals, exit codes). */
 async function main(): Promise<void> {
