@@ -233,7 +233,7 @@ function untilFinished(client: Client, testId: string): Promise<string> {
 async function load(
   concurrency: number,
   seconds: number,
-  task: (worker: number) => Promise<void>,
+  task: (worker: number) => Promise<unknown>,
 ): Promise<number[]> {
   const until = performance.now() + seconds * 1000;
   const durations: number[] = [];
@@ -359,10 +359,53 @@ async function main() {
       await untilFinished(ws, created.createDataSource.test.id);
       return created.createDataSource.dataSource.id;
     };
+    /** One test, with the wall-clock times the latency's stages are read from (stagesOf). */
     const serviceTest = async (id: string) => {
+      const sentAt = Date.now();
       const { testConnection } = await gql<{ testConnection: { id: string } }>(TEST, { id });
+      const answeredAt = Date.now();
       const status = await untilFinished(ws, testConnection.id);
       if (status !== 'PASSED') throw new Error(`a benchmark test ended ${status}`);
+      return { testId: testConnection.id, sentAt, answeredAt, doneAt: Date.now() };
+    };
+    /**
+     * Where a sequential test's time goes, p50 of each stage (ms), from the client's clock and the
+     * test's own timestamps (one machine, one clock; read after the runs, so not timed): the mutation
+     * until its answer; queued to started (the transaction's commit, the queue hop and the worker's
+     * load); the run, and the checks' own durations within it; finished to the client's last message.
+     */
+    const stagesOf = async (runs: Awaited<ReturnType<typeof serviceTest>>[]) => {
+      const stages = { mutation: [] as number[], queued: [] as number[], run: [] as number[] };
+      const more = { checks: [] as number[], report: [] as number[] };
+      for (const run of runs) {
+        const { connectionTest: test } = await gql<{
+          connectionTest: {
+            queuedAt: string;
+            startedAt: string;
+            finishedAt: string;
+            checks: { durationMs: number | null }[];
+          };
+        }>(
+          'query($id: ID!) { connectionTest(id: $id) { queuedAt startedAt finishedAt checks { durationMs } } }',
+          {
+            id: run.testId,
+          },
+        );
+        const [queued, started, finished] = [test.queuedAt, test.startedAt, test.finishedAt].map(Date.parse);
+        stages.mutation.push(run.answeredAt - run.sentAt);
+        stages.queued.push(started! - queued!);
+        stages.run.push(finished! - started!);
+        more.checks.push(test.checks.reduce((sum, check) => sum + (check.durationMs ?? 0), 0));
+        more.report.push(run.doneAt - finished!);
+      }
+      const p50 = (values: number[]) => round(percentile(values, 50), 1);
+      return {
+        mutation: p50(stages.mutation),
+        queuedToStarted: p50(stages.queued),
+        run: p50(stages.run),
+        checks: p50(more.checks),
+        finishedToClient: p50(more.report),
+      };
     };
     try {
       // Latency, sequential, interleaved with the direct baseline so that drift hits both alike.
@@ -373,15 +416,20 @@ async function main() {
       }
       const serviceMs: number[] = [];
       const directMs: number[] = [];
+      const runs: Awaited<ReturnType<typeof serviceTest>>[] = [];
       for (let i = 0; i < P.latencyRuns; i += 1) {
         let t = performance.now();
-        await serviceTest(latencySource);
+        runs.push(await serviceTest(latencySource));
         serviceMs.push(performance.now() - t);
         t = performance.now();
         await directChecks(scram);
         directMs.push(performance.now() - t);
       }
-      const latency = { service: summary(serviceMs), direct: summary(directMs) };
+      const latency = {
+        service: summary(serviceMs),
+        direct: summary(directMs),
+        stagesP50: await stagesOf(runs),
+      };
 
       // Throughput at 8 and 32 concurrent clients, each with its own data source.
       const throughput: Record<string, { service: number; direct: number; ratio: number }> = {};
@@ -415,6 +463,7 @@ async function main() {
             p50: round(latency.service.p50 / latency.direct.p50),
             p99: round(latency.service.p99 / latency.direct.p99),
           },
+          stagesP50: latency.stagesP50,
         },
         throughputPerSecond: throughput,
         cpuMsPerTest: {
@@ -911,6 +960,7 @@ function printTable(r: {
     service: ReturnType<typeof summary>;
     direct: ReturnType<typeof summary>;
     ratio: { p50: number; p99: number };
+    stagesP50: Record<'mutation' | 'queuedToStarted' | 'run' | 'checks' | 'finishedToClient', number>;
   };
   throughputPerSecond: Record<string, { service: number; direct: number; ratio: number }>;
   cpuMsPerTest: { service: number; redis: number | null; metadataStore: number; tests: number };
@@ -959,6 +1009,12 @@ function printTable(r: {
       `≤ 1.5 ${ok(r.latencyMs.ratio.p50 <= 1.5)}`,
     ],
     ['latency p95 (ms)', `${round(r.latencyMs.service.p95)} vs pg ${round(r.latencyMs.direct.p95)}`, '', ''],
+    [
+      'latency stages p50 (ms)',
+      `mutation ${r.latencyMs.stagesP50.mutation}, queued→started ${r.latencyMs.stagesP50.queuedToStarted}`,
+      `run ${r.latencyMs.stagesP50.run} (checks ${r.latencyMs.stagesP50.checks}), finished→client ${r.latencyMs.stagesP50.finishedToClient}`,
+      '',
+    ],
     [
       'latency p99 (ms)',
       `${round(r.latencyMs.service.p99)} vs pg ${round(r.latencyMs.direct.p99)}`,
