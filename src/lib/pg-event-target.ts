@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from './logger.js';
 
-/** What graphql-yoga's pub/sub needs of a transport, plus readiness and shutdown. */
+/** What the event bus (pubsub.ts) needs of a transport: an EventTarget, plus readiness and shutdown. */
 export interface BusTarget extends EventTarget {
   /** Resolves once every subscription started so far is in effect (nothing published after is missed). */
   ready(): Promise<void>;

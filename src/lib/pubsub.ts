@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
 import type { RedisClient } from './redis.js';
 import type { Logger } from './logger.js';
 import type { BusTarget } from './pg-event-target.js';
@@ -70,9 +69,11 @@ export function redisBusTarget(options: {
   return bus;
 }
 
+/** How many events a subscriber may be behind (a client that does not read) before it is ended. */
+export const MAX_EVENTS_BEHIND = 1024;
+
 export function createEventBus(options: { prefix: string; target: BusTarget }): EventBus {
   const { prefix, target } = options;
-  const pubSub: PubSub<Record<string, [unknown]>> = createPubSub({ eventTarget: target });
   const channel = (topic: string, id?: string) =>
     id === undefined ? `${prefix}:${topic}` : `${prefix}:${topic}:${id}`;
   const counter = new EventEmitter();
@@ -92,42 +93,56 @@ export function createEventBus(options: { prefix: string; target: BusTarget }): 
     publish(topic, id, value) {
       const wire = topic.encode(value);
       // Published twice: once for subscribers of this id, once for those of every id (if it has any).
-      pubSub.publish(channel(topic.name, id), wire);
-      if (!topic.byIdOnly) pubSub.publish(channel(topic.name), wire);
+      target.dispatchEvent(new CustomEvent(channel(topic.name, id), { detail: wire }));
+      if (!topic.byIdOnly) target.dispatchEvent(new CustomEvent(channel(topic.name), { detail: wire }));
     },
+    /**
+     * A listener on the target and a queue: the least a subscriber can cost, since an event reaches
+     * every subscriber of its channel in turn (a thousand clients of one selection, issue 12).
+     */
     subscribe<T, W>(topic: Topic<T, W>, id?: string) {
       if (topic.byIdOnly && id === undefined) throw new Error(`${topic.name} is followed by id only`);
-      const source = pubSub.subscribe(channel(topic.name, id)) as AsyncIterableIterator<W>;
-      let counted = false;
-      const release = () => {
-        if (!counted) return;
-        counted = false;
-        subscribers -= 1;
-      };
+      const name = channel(topic.name, id);
       const done = { done: true, value: undefined } as const;
+      const queue: T[] = [];
+      const waiting: ((result: IteratorResult<T>) => void)[] = [];
+      let state: 'new' | 'listening' | 'ended' = 'new';
+      const end = () => {
+        if (state === 'listening') {
+          target.removeEventListener(name, listener);
+          subscribers -= 1;
+        }
+        state = 'ended';
+        queue.length = 0;
+        for (const resolve of waiting.splice(0)) resolve(done);
+      };
+      function listener(event: Event) {
+        const value = decodeOnce(topic, (event as CustomEvent<W>).detail);
+        const resolve = waiting.shift();
+        if (resolve) resolve({ done: false, value });
+        else if (queue.push(value) > MAX_EVENTS_BEHIND) end();
+      }
       const iterator: AsyncIterableIterator<T> = {
         next() {
-          // The first next() starts the repeater, which issues Redis SUBSCRIBE synchronously.
-          const result = source.next();
-          if (!counted) {
-            counted = true;
+          if (state === 'new') {
+            // The first next() listens; the transport subscribes at once (Redis SUBSCRIBE, LISTEN).
+            state = 'listening';
+            target.addEventListener(name, listener);
             subscribers += 1;
             started += 1;
             counter.emit('change');
           }
-          return result.then((next) =>
-            next.done ? done : { done: false, value: decodeOnce(topic, next.value) },
-          );
+          if (queue.length > 0) return Promise.resolve({ done: false, value: queue.shift()! });
+          if (state === 'ended') return Promise.resolve(done);
+          return new Promise((resolve) => waiting.push(resolve));
         },
-        async return() {
-          release();
-          await source.return?.();
-          return done;
+        return() {
+          end();
+          return Promise.resolve(done);
         },
-        async throw(error?: unknown) {
-          release();
-          await source.return?.();
-          throw error instanceof Error ? error : new Error(String(error));
+        throw(error?: unknown) {
+          end();
+          return Promise.reject(error instanceof Error ? error : new Error(String(error)));
         },
         [Symbol.asyncIterator]() {
           return iterator;
