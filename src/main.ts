@@ -8,7 +8,7 @@ const ROLES: readonly ProcessRole[] = ['api', 'worker', 'all'];
 
 // Memory (README, Performance): the service's live heap is about 45 MB, but V8's default lets the old
 // generation grow to up to 4× what the last full collection kept before it collects again, so that
-// under load the process held 130 MB of garbage. A fixed 1.5× keeps it near its live size for about
+// under load the process held some 90 MB of garbage. A fixed 1.5× keeps it near its live size for about
 // the same CPU. A `--heap-growing-percent` given to node itself wins.
 if (!process.execArgv.some((flag) => flag.startsWith('--heap-growing-percent'))) {
   v8.setFlagsFromString('--heap-growing-percent=50');
