@@ -287,6 +287,38 @@ async function directChecks(target: PgTarget): Promise<void> {
 const CREATE = `mutation($input: CreateDataSourceInput!) { createDataSource(input: $input) { dataSource { id } test { id } } }`;
 const TEST = `mutation($id: ID) { testConnection(input: { dataSourceId: $id }) { id } }`;
 
+/**
+ * The benchmark's client of one service process: HTTP, one WebSocket that follows tests, and what
+ * every phase does with them.
+ */
+function benchClient(url: string) {
+  const client = createGraphQLClient(url, { token: TOKEN });
+  const ws = client.ws({ lazy: false });
+  const gql = <T>(query: string, variables?: Record<string, unknown>) => client.data<T>(query, variables);
+  return {
+    client,
+    gql,
+    /** Creates a data source and waits for the test its creation queued; returns its id. */
+    async createSource(input: Record<string, unknown>): Promise<string> {
+      const created = await gql<{ createDataSource: { dataSource: { id: string }; test: { id: string } } }>(
+        CREATE,
+        { input },
+      );
+      await untilFinished(ws, created.createDataSource.test.id);
+      return created.createDataSource.dataSource.id;
+    },
+    /** A test of data source `id`, which must pass, with the wall-clock times its stages are read from. */
+    async passingTest(id: string) {
+      const sentAt = Date.now();
+      const { testConnection } = await gql<{ testConnection: { id: string } }>(TEST, { id });
+      const answeredAt = Date.now();
+      const status = await untilFinished(ws, testConnection.id);
+      if (status !== 'PASSED') throw new Error(`a benchmark test ended ${status}`);
+      return { testId: testConnection.id, sentAt, answeredAt, doneAt: Date.now() };
+    },
+  };
+}
+
 async function main() {
   const started = performance.now();
   console.log(`benchmark${QUICK ? ' (quick)' : ''}: starting a throwaway PostgreSQL and the service…`);
@@ -348,26 +380,10 @@ async function main() {
     redisPid,
     database,
   }: Awaited<ReturnType<typeof startBenchService>>) => {
-    const client = createGraphQLClient(url, { token: TOKEN });
-    const gql = <T>(query: string, variables?: Record<string, unknown>) => client.data<T>(query, variables);
-    const ws = client.ws({ lazy: false });
-    const createSource = async (identifier: string, extra: Record<string, unknown> = {}) => {
-      const created = await gql<{ createDataSource: { dataSource: { id: string }; test: { id: string } } }>(
-        CREATE,
-        { input: source(identifier, extra) },
-      );
-      await untilFinished(ws, created.createDataSource.test.id);
-      return created.createDataSource.dataSource.id;
-    };
-    /** One test, with the wall-clock times the latency's stages are read from (stagesOf). */
-    const serviceTest = async (id: string) => {
-      const sentAt = Date.now();
-      const { testConnection } = await gql<{ testConnection: { id: string } }>(TEST, { id });
-      const answeredAt = Date.now();
-      const status = await untilFinished(ws, testConnection.id);
-      if (status !== 'PASSED') throw new Error(`a benchmark test ended ${status}`);
-      return { testId: testConnection.id, sentAt, answeredAt, doneAt: Date.now() };
-    };
+    const bench = benchClient(url);
+    const { gql } = bench;
+    const createSource = (identifier: string) => bench.createSource(source(identifier));
+    const serviceTest = (id: string) => bench.passingTest(id);
     /**
      * Where a sequential test's time goes, p50 of each stage (ms), from the client's clock and the
      * test's own timestamps (one machine, one clock; read after the runs, so not timed): the mutation
@@ -375,8 +391,13 @@ async function main() {
      * load); the run, and the checks' own durations within it; finished to the client's last message.
      */
     const stagesOf = async (runs: Awaited<ReturnType<typeof serviceTest>>[]) => {
-      const stages = { mutation: [] as number[], queued: [] as number[], run: [] as number[] };
-      const more = { checks: [] as number[], report: [] as number[] };
+      const stages = {
+        mutation: [] as number[],
+        queuedToStarted: [] as number[],
+        run: [] as number[],
+        checks: [] as number[],
+        finishedToClient: [] as number[],
+      };
       for (const run of runs) {
         const { connectionTest: test } = await gql<{
           connectionTest: {
@@ -393,19 +414,14 @@ async function main() {
         );
         const [queued, started, finished] = [test.queuedAt, test.startedAt, test.finishedAt].map(Date.parse);
         stages.mutation.push(run.answeredAt - run.sentAt);
-        stages.queued.push(started! - queued!);
+        stages.queuedToStarted.push(started! - queued!);
         stages.run.push(finished! - started!);
-        more.checks.push(test.checks.reduce((sum, check) => sum + (check.durationMs ?? 0), 0));
-        more.report.push(run.doneAt - finished!);
+        stages.checks.push(test.checks.reduce((sum, check) => sum + (check.durationMs ?? 0), 0));
+        stages.finishedToClient.push(run.doneAt - finished!);
       }
-      const p50 = (values: number[]) => round(percentile(values, 50), 1);
-      return {
-        mutation: p50(stages.mutation),
-        queuedToStarted: p50(stages.queued),
-        run: p50(stages.run),
-        checks: p50(more.checks),
-        finishedToClient: p50(more.report),
-      };
+      return Object.fromEntries(
+        Object.entries(stages).map(([stage, values]) => [stage, round(percentile(values, 50), 1)]),
+      ) as Record<keyof typeof stages, number>;
     };
     try {
       // Latency, sequential, interleaved with the direct baseline so that drift hits both alike.
@@ -474,13 +490,12 @@ async function main() {
         },
       };
     } finally {
-      await client.close();
+      await bench.client.close();
     }
   };
 
-  const client = createGraphQLClient(service.url, { token: TOKEN });
-  const gql = <T>(query: string, variables?: Record<string, unknown>) => client.data<T>(query, variables);
-  const ws = client.ws({ lazy: false });
+  const serviceClient = benchClient(service.url);
+  const { client, gql } = serviceClient;
   const source = (identifier: string, extra: Record<string, unknown> = {}) => ({
     identifier,
     host: scram.host,
@@ -491,16 +506,8 @@ async function main() {
     sslMode: 'DISABLE',
     ...extra,
   });
-  const createSource = async (identifier: string, extra: Record<string, unknown> = {}) => {
-    const created = await gql<{ createDataSource: { dataSource: { id: string }; test: { id: string } } }>(
-      CREATE,
-      {
-        input: source(identifier, extra),
-      },
-    );
-    await untilFinished(ws, created.createDataSource.test.id);
-    return created.createDataSource.dataSource.id;
-  };
+  const createSource = (identifier: string, extra: Record<string, unknown> = {}) =>
+    serviceClient.createSource(source(identifier, extra));
 
   /**
    * 1,000 data sources (P.scaleSources) at the default 5 s interval on one service process, spread
@@ -666,32 +673,24 @@ async function main() {
     console.log('scale-out: 1 and 2 worker processes…');
     const processes = [await startBenchService('scale', {}, 'api')];
     const api = processes[0]!;
-    const client = createGraphQLClient(api.url, { token: TOKEN });
-    const ws = client.ws({ lazy: false });
-    const run = async (id: string) => {
-      const { testConnection } = await client.data<{ testConnection: { id: string } }>(TEST, { id });
-      const status = await untilFinished(ws, testConnection.id);
-      if (status !== 'PASSED') throw new Error(`a benchmark test ended ${status}`);
-    };
+    const bench = benchClient(api.url);
     try {
       processes.push(await startBenchService('scale', {}, 'worker'));
       const pool = await Promise.all(
-        Array.from({ length: 32 }, async (_, i) => {
-          const created = await client.data<{
-            createDataSource: { dataSource: { id: string }; test: { id: string } };
-          }>(CREATE, { input: source(`scale-${i}`) });
-          await untilFinished(ws, created.createDataSource.test.id);
-          return created.createDataSource.dataSource.id;
-        }),
+        Array.from({ length: 32 }, (_, i) => bench.createSource(source(`scale-${i}`))),
       );
       const perSecond = async () =>
-        round((await load(32, P.throughputSeconds, (i) => run(pool[i]!))).length / P.throughputSeconds, 1);
+        round(
+          (await load(32, P.throughputSeconds, (i) => bench.passingTest(pool[i]!))).length /
+            P.throughputSeconds,
+          1,
+        );
       const one = await perSecond();
       processes.push(await startBenchService('scale', {}, 'worker'));
       const two = await perSecond();
       return { oneWorker: one, twoWorkers: two, ratio: round(two / one) };
     } finally {
-      await client.close();
+      await bench.client.close();
       for (const started of processes) await stopService(started.child);
     }
   };
