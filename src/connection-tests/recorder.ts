@@ -8,12 +8,14 @@ export interface RecorderSinks {
 }
 
 /**
- * Publishes every change of a test at once, in order, and keeps the stored test at most one write
- * behind, without making the checks wait for the metadata store: while a write is in flight, later
- * changes collapse into the newest state, which is written next. The final state is published only
- * once it is stored, so that a subscriber who reads the stored test never waits for an end that was
- * already announced. A failed write (the store is down) is a failure of the service, thrown by
- * `flush` so that the job is retried.
+ * Publishes every change of a test at once, in order, and stores it without making the checks wait
+ * for the metadata store. The first change is written at once; a later one at most `spacingMs` after
+ * the write before it started, the changes made meanwhile collapsing into the newest state; the final
+ * state at once. So a test that ends within `spacingMs` costs the store two writes, and a slow one
+ * (a check waiting on its timeout) is stored as it stands at least every `spacingMs` plus a write.
+ * The final state is published only once it is stored, so that a subscriber who reads the stored
+ * test never waits for an end that was already announced. A failed write (the store is down) is a
+ * failure of the service, thrown by `flush` so that the job is retried.
  */
 export class TestRecorder {
   private pending: ConnectionTestView | undefined;
@@ -22,10 +24,16 @@ export class TestRecorder {
   private writing: Promise<void> | undefined;
   private failure: Error | undefined;
   private current: ConnectionTestView;
+  /** When the last write started (performance.now()). */
+  private lastWriteAt = -Infinity;
+  /** Ends the wait for the next write early: a final state came, or `flush` was called. */
+  private wake: (() => void) | undefined;
+  private flushing = false;
 
   constructor(
     private readonly sinks: RecorderSinks,
     initial: ConnectionTestView,
+    private readonly spacingMs = 0,
   ) {
     this.current = structuredClone(initial);
   }
@@ -42,6 +50,7 @@ export class TestRecorder {
     this.current = snapshot;
     if (!isFinished(snapshot)) this.sinks.publish(snapshot);
     this.pending = snapshot;
+    if (isFinished(snapshot)) this.wake?.();
     if (!this.draining) {
       this.draining = true;
       this.writing = this.drain();
@@ -50,8 +59,21 @@ export class TestRecorder {
 
   private async drain(): Promise<void> {
     for (let snapshot = this.pending; snapshot; snapshot = this.pending) {
+      const wait = this.lastWriteAt + this.spacingMs - performance.now();
+      if (wait > 0 && !isFinished(snapshot) && !this.flushing && !this.failure) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+        continue; // with the newest state, which may be final by now
+      }
       this.pending = undefined;
       if (this.failure) continue;
+      this.lastWriteAt = performance.now();
       try {
         await this.sinks.write(snapshot);
         if (isFinished(snapshot)) this.sinks.publish(snapshot);
@@ -62,7 +84,10 @@ export class TestRecorder {
     this.draining = false;
   }
 
+  /** Writes what is still pending at once, and waits for it; throws the first failed write. */
   async flush(): Promise<void> {
+    this.flushing = true;
+    this.wake?.();
     while (this.draining) await this.writing;
     if (this.failure) throw this.failure;
   }

@@ -62,6 +62,13 @@ function describe(code: ConnectionErrorCode, context: CodeContext, hint?: string
   };
 }
 
+/**
+ * How far apart the stored states of a running test are at least (recorder.ts): every change is
+ * published at once, and a test that ends within this costs the metadata store two writes, its start
+ * and its end, instead of one per moment the store was free.
+ */
+const STORE_SPACING_MS = 100;
+
 const serverInfo = (report: EndpointReport): ServerInfoRecord | null =>
   report.server && { ...report.server, readableSchemas: report.readableSchemas };
 
@@ -104,7 +111,7 @@ export function createTestRunner(deps: RunnerDeps) {
 
   /**
    * Tells subscribers that the test started. The transaction that queued the test already set its
-   * data source TESTING with this test as its latest (markTesting), so the row read with the test says
+   * data source TESTING with this test as its latest (queueSavedTest), so the row read with the test says
    * so: nothing to write. When a newer test has been queued meanwhile, that one owns the status.
    */
   function reportStart(test: ConnectionTestView, source: DataSourceRow | null): void {
@@ -209,7 +216,11 @@ export function createTestRunner(deps: RunnerDeps) {
     /** Per endpoint, as read when the test was taken (TargetGuard.authFailures). */
     authFailures: Promise<{ count: number; lockedForMs: number }[]>,
   ): Promise<void> {
-    const recorder = new TestRecorder({ write: (test) => saveTest(db, test), publish }, toTestView(row));
+    const recorder = new TestRecorder(
+      { write: (test) => saveTest(db, test), publish },
+      toTestView(row),
+      STORE_SPACING_MS,
+    );
     const checks = pendingChecks(endpoints);
     const startedAt = new Date();
     recorder.save({

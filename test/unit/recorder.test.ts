@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionTestView } from '../../src/connection-tests/model.js';
 import { TestRecorder } from '../../src/connection-tests/recorder.js';
 import { deferred, settle, type Deferred } from '../support/unit.js';
@@ -184,6 +184,58 @@ describe('TestRecorder', () => {
     recorder.save(running('one'));
     fake.writes[0]?.done.reject('connection reset');
     await expect(recorder.flush()).rejects.toThrow('connection reset');
+  });
+
+  describe('with a spacing between writes', () => {
+    const spacingMs = 100;
+    afterEach(() => vi.useRealTimers());
+    /** On a fake clock, a recorder whose first write has completed: the next one waits for the spacing. */
+    const afterFirstWrite = async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+      const fake = fakeSinks();
+      const recorder = new TestRecorder(fake.sinks, initial, spacingMs);
+      recorder.save(running('one'));
+      await fake.complete(0);
+      return { fake, recorder };
+    };
+
+    it('writes a later change only once the spacing has passed since the write before it started', async () => {
+      const { fake, recorder } = await afterFirstWrite();
+      recorder.save(running('two'));
+      recorder.save(running('three'));
+      await vi.advanceTimersByTimeAsync(spacingMs - 1);
+      expect(fake.writes.map((write) => write.test.message)).toEqual(['one']);
+      expect(fake.published.map((test) => test.message)).toEqual(['one', 'two', 'three']); // told at once
+      await vi.advanceTimersByTimeAsync(1);
+      expect(fake.writes.map((write) => write.test.message)).toEqual(['one', 'three']);
+      await fake.complete(1);
+      await recorder.flush();
+    });
+
+    it('writes the final state at once, with the changes before it, and then publishes it', async () => {
+      const { fake, recorder } = await afterFirstWrite();
+      recorder.save(running('two')); // waiting for the spacing
+      await vi.advanceTimersByTimeAsync(10);
+      recorder.save({ status: 'PASSED', message: 'All checks passed.' });
+      await settle();
+      expect(fake.writes.map((write) => [write.test.revision, write.test.status])).toEqual([
+        [1, 'RUNNING'],
+        [3, 'PASSED'],
+      ]);
+      await fake.complete(1);
+      await recorder.flush();
+      expect(fake.published.at(-1)).toMatchObject({ status: 'PASSED', revision: 3 });
+    });
+
+    it('flush writes a change still waiting for the spacing at once', async () => {
+      const { fake, recorder } = await afterFirstWrite();
+      recorder.save(running('two'));
+      const flushing = recorder.flush();
+      await settle();
+      expect(fake.writes.map((write) => write.test.message)).toEqual(['one', 'two']);
+      await fake.complete(1);
+      await flushing;
+    });
   });
 
   it('keeps its own copies: neither the caller nor a reader of `state` can change what it holds', async () => {
