@@ -2,7 +2,7 @@ import type { Actor, AuditTrail } from '../audit/trail.js';
 import type { DataSourceTests } from '../datasources/service.js';
 import { withConnectionDefaults, type ConnectionInput, type ConnectionSpec } from '../datasources/model.js';
 import { validateConnection, validatePassword } from '../datasources/rules.js';
-import { findRow, markTesting, specOf } from '../datasources/store.js';
+import { findRow, specOf } from '../datasources/store.js';
 import { AppError } from '../errors.js';
 import type { Database } from '../lib/db.js';
 import type { Page } from '../lib/pagination.js';
@@ -100,8 +100,8 @@ export function createConnectionTestService(deps: ConnectionTestServiceDeps) {
             spec,
             (id) => secrets.seal(password, draftPasswordBinding(id)),
             enqueue,
+            (queued) => deps.audit.record(tx, actor, { action: 'TEST_CONNECTION', testId: queued.id }),
           );
-          await deps.audit.record(tx, actor, { action: 'TEST_CONNECTION', testId: row.id });
           return toTestView(row);
         });
         deps.audit.announce(actor, { action: 'TEST_CONNECTION', testId: test.id });
@@ -112,16 +112,21 @@ export function createConnectionTestService(deps: ConnectionTestServiceDeps) {
       const test = await db.transaction(async (tx) => {
         // The row lock serializes concurrent requests for one data source: the first queues a test,
         // the others find it open and return it.
-        const source = await findRow(tx, dataSourceId, 'update');
+        // Sent together: the second statement starts once the first holds the lock, so it sees a test
+        // that the transaction which held the lock committed.
+        const [source, open] = await Promise.all([
+          findRow(tx, dataSourceId, 'update'),
+          findOpenTest(tx, dataSourceId),
+        ]);
         if (!source) throw AppError.notFound('Data source');
-        let queued = await findOpenTest(tx, dataSourceId);
-        if (!queued) {
-          queued = await queueSavedTest(tx, { ...specOf(source), id: source.id }, enqueue);
-          await markTesting(tx, source.id, queued.id);
+        const audit = (test: { id: string }) =>
+          deps.audit.record(tx, actor, { action: 'TEST_CONNECTION', dataSourceId, testId: test.id });
+        if (open) {
+          // A request answered with the test already running is recorded too: it is still a request.
+          await audit(open);
+          return toTestView(open);
         }
-        // A request answered with the test already running is recorded too: it is still a request.
-        await deps.audit.record(tx, actor, { action: 'TEST_CONNECTION', dataSourceId, testId: queued.id });
-        return toTestView(queued);
+        return toTestView(await queueSavedTest(tx, { ...specOf(source), id: source.id }, enqueue, audit));
       });
       deps.audit.announce(actor, { action: 'TEST_CONNECTION', dataSourceId, testId: test.id });
       return test;

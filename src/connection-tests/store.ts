@@ -1,8 +1,9 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { ConnectionSpec } from '../datasources/model.js';
 import { endpointsOf } from '../datasources/model.js';
-import type { Database, Executor } from '../lib/db.js';
+import { preparedOnce, type Database, type Executor } from '../lib/db.js';
 import { checkPageSize, decodeCursor, isUuid, toPage, type Page } from '../lib/pagination.js';
 import { connectionTests, dataSources, type ConnectionTestRow, type DataSourceRow } from '../schema/index.js';
 import type { Sealed, SecretBox } from '../secrets/secret-box.js';
@@ -23,6 +24,12 @@ const testLockKey = (testId: string) => sql`hashtextextended(${testId}, 7302114)
 export type EnqueueTest = (testId: string) => Promise<void>;
 
 /**
+ * What the queuing transaction writes about the new test besides its row (an audit event), before the
+ * job goes out: a worker that takes the job at once then seldom finds the row not yet committed.
+ */
+export type WithTest = (test: { id: string }) => Promise<void>;
+
+/**
  * Records a test and enqueues it, inside the caller's transaction. The INSERT also takes the test's
  * advisory lock (in its RETURNING, so that it costs no round trip of its own), which the transaction
  * holds until it commits, and the worker waits on the same lock when the row is not visible yet, so a
@@ -31,17 +38,22 @@ export type EnqueueTest = (testId: string) => Promise<void>;
  * worker finds no test and drops the job.
  */
 async function insertAndSchedule(
-  tx: Executor,
+  tx: Pick<Executor, 'insert'>,
   values: typeof connectionTests.$inferInsert & { id: string },
   enqueue: EnqueueTest,
+  withTest?: WithTest,
 ): Promise<ConnectionTestRow> {
-  const [inserted] = await tx
-    .insert(connectionTests)
-    .values(values)
-    .returning({
-      ...getTableColumns(connectionTests),
-      locked: sql<string>`pg_advisory_xact_lock(${testLockKey(values.id)})::text`,
-    });
+  // The other writes go out with the INSERT (the pool's pipeline mode), after it.
+  const [[inserted]] = await Promise.all([
+    tx
+      .insert(connectionTests)
+      .values(values)
+      .returning({
+        ...getTableColumns(connectionTests),
+        locked: sql<string>`pg_advisory_xact_lock(${testLockKey(values.id)})::text`,
+      }),
+    withTest?.({ id: values.id }),
+  ]);
   if (!inserted) throw new Error('insert returned no row');
   const { locked: _locked, ...row } = inserted;
   await enqueue(row.id);
@@ -55,13 +67,27 @@ const newTest = (spec: ConnectionSpec) => ({
   queuedAt: new Date(),
 });
 
-/** Records and enqueues a test of a saved data source, inside the caller's transaction. */
+/**
+ * Records and enqueues a test of a saved data source, inside the caller's transaction. The same
+ * statement makes it the data source's latest test and sets the data source TESTING.
+ */
 export async function queueSavedTest(
   tx: Executor,
   dataSource: { id: string } & ConnectionSpec,
   enqueue: EnqueueTest,
+  withTest?: WithTest,
 ): Promise<ConnectionTestRow> {
-  return insertAndSchedule(tx, { ...newTest(dataSource), dataSourceId: dataSource.id }, enqueue);
+  const test = { ...newTest(dataSource), dataSourceId: dataSource.id };
+  const marked = tx
+    .$with('marked')
+    .as(
+      tx
+        .update(dataSources)
+        .set({ lastTestId: test.id, connectionStatus: 'TESTING' })
+        .where(eq(dataSources.id, dataSource.id))
+        .returning({ id: dataSources.id }),
+    );
+  return insertAndSchedule(tx.with(marked), test, enqueue, withTest);
 }
 
 /**
@@ -73,6 +99,7 @@ export async function queueDraftTest(
   spec: ConnectionSpec,
   seal: (testId: string) => Sealed,
   enqueue: EnqueueTest,
+  withTest?: WithTest,
 ): Promise<ConnectionTestRow> {
   const test = newTest(spec);
   const sealed = seal(test.id);
@@ -86,6 +113,7 @@ export async function queueDraftTest(
       draftPasswordKeyId: sealed.keyId,
     },
     enqueue,
+    withTest,
   );
 }
 
@@ -159,11 +187,16 @@ export async function adoptTest(
   return row;
 }
 
-/** The test still QUEUED or RUNNING for a data source, if any. */
+/**
+ * The test still QUEUED or RUNNING for a data source, if any. Read in a statement of its own after
+ * the one that locks the data source's row: a statement that waited for the lock still sees the rows
+ * as they were when it began, not the test that the transaction holding the lock committed.
+ */
 export async function findOpenTest(
   db: Executor,
   dataSourceId: string,
 ): Promise<ConnectionTestRow | undefined> {
+  if (!isUuid(dataSourceId)) return undefined;
   const [row] = await db
     .select()
     .from(connectionTests)
@@ -178,14 +211,22 @@ export async function findOpenTest(
   return row;
 }
 
-/** Several tests by id, in one query. */
+const findStatement = preparedOnce((db) =>
+  db
+    .select()
+    .from(connectionTests)
+    .where(sql`${connectionTests.id} = ANY(${sql.placeholder('ids')}::uuid[])`)
+    .prepare('find_tests'),
+);
+
+/** Several tests by id, in one query (each subscriber's first read of its test). */
 export async function findTests(
-  db: Executor,
+  db: Database,
   ids: readonly string[],
 ): Promise<Map<string, ConnectionTestView>> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return new Map();
-  const rows = await db.select().from(connectionTests).where(inArray(connectionTests.id, valid));
+  const rows = await findStatement(db).execute({ ids: valid });
   return new Map(rows.map((row) => [row.id, toTestView(row)]));
 }
 
@@ -245,6 +286,15 @@ export async function listTestPages(
   );
 }
 
+const loadStatement = preparedOnce((db) =>
+  db
+    .select({ test: connectionTests, dataSource: dataSources })
+    .from(connectionTests)
+    .leftJoin(dataSources, eq(dataSources.id, connectionTests.dataSourceId))
+    .where(eq(connectionTests.id, sql.placeholder('id')))
+    .prepare('load_test_for_run'),
+);
+
 /**
  * Reads a test, and its data source if it has one, once the transaction that queued it has committed.
  * A row that is visible was committed; when it is not yet, the test's lock (held by the queuing
@@ -257,11 +307,7 @@ export async function loadForRun(
 ): Promise<{ test: ConnectionTestRow; dataSource: DataSourceRow | null } | undefined> {
   if (!isUuid(testId)) return undefined;
   const read = async () => {
-    const [row] = await db
-      .select({ test: connectionTests, dataSource: dataSources })
-      .from(connectionTests)
-      .leftJoin(dataSources, eq(dataSources.id, connectionTests.dataSourceId))
-      .where(eq(connectionTests.id, testId));
+    const [row] = await loadStatement(db).execute({ id: testId });
     return row;
   };
   const found = await read();
@@ -277,13 +323,49 @@ export async function loadForRun(
  */
 const PURGE_DRAFT_PASSWORD = { draftPasswordCiphertext: null, draftPasswordKeyId: null };
 
+/** What a run changes (the recorder's writes); the other columns are set when the test is queued. */
+const RUN_COLUMNS = [
+  'status',
+  'revision',
+  'checks',
+  'errorCode',
+  'message',
+  'server',
+  'standbyServer',
+  'startedAt',
+  'finishedAt',
+  'durationMs',
+  'attempts',
+] as const;
+
+const saveStatements = preparedOnce((db) => {
+  // Values are bound as saveTest gives them: a column's own encoder would choke on null.
+  const values = Object.fromEntries(RUN_COLUMNS.map((column) => [column, sql`${sql.placeholder(column)}`]));
+  const save = (set: PgUpdateSetSource<typeof connectionTests>, name: string) =>
+    db
+      .update(connectionTests)
+      .set(set)
+      .where(eq(connectionTests.id, sql.placeholder('id')))
+      .prepare(name);
+  return {
+    running: save(values, 'save_test'),
+    failed: save({ ...values, ...PURGE_DRAFT_PASSWORD }, 'save_failed_test'),
+  };
+});
+
+const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+
 /** Stores a test as it now stands (the recorder's writes). */
-export async function saveTest(db: Executor, test: ConnectionTestView): Promise<void> {
-  const { id, ...values } = test;
-  await db
-    .update(connectionTests)
-    .set(test.status === 'FAILED' ? { ...values, ...PURGE_DRAFT_PASSWORD } : values)
-    .where(eq(connectionTests.id, id));
+export async function saveTest(db: Database, test: ConnectionTestView): Promise<void> {
+  const statements = saveStatements(db);
+  const values = Object.fromEntries(RUN_COLUMNS.map((column) => [column, test[column]]));
+  await (test.status === 'FAILED' ? statements.failed : statements.running).execute({
+    ...values,
+    checks: json(test.checks),
+    server: json(test.server),
+    standbyServer: json(test.standbyServer),
+    id: test.id,
+  });
 }
 
 /** Ends a test still QUEUED or RUNNING as FAILED/INTERNAL; undefined when it had already ended. */

@@ -25,7 +25,6 @@ import {
   findRow,
   findRowByIdentifier,
   listRows,
-  markTesting,
   passwordBinding,
   toView,
   type DataSourceFilter,
@@ -152,12 +151,9 @@ export function createDataSourceService<TTest extends { id: string }>(deps: Data
             createdAt: now,
             updatedAt: now,
           });
-          let first: TTest;
-          if (verifiedBy) first = await deps.tests.adopt(tx, verifiedBy.id, id);
-          else {
-            first = await deps.tests.queue(tx, { ...spec, id });
-            await markTesting(tx, id, first.id);
-          }
+          const first = verifiedBy
+            ? await deps.tests.adopt(tx, verifiedBy.id, id)
+            : await deps.tests.queue(tx, { ...spec, id });
           await deps.audit.record(tx, actor, { ...audited, testId: first.id });
           const saved = await findRow(tx, id);
           if (!saved) throw new Error('insert returned no row');
@@ -221,7 +217,6 @@ export function createDataSourceService<TTest extends { id: string }>(deps: Data
             .returning();
           if (!updated) throw AppError.notFound('Data source');
           const test = connectionChanged ? await deps.tests.queue(tx, { ...next, id }) : null;
-          if (test) await markTesting(tx, id, test.id);
           const audited = {
             action: 'UPDATE_DATA_SOURCE',
             dataSourceId: id,
