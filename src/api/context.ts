@@ -62,6 +62,5 @@ export const actorOf = (ctx: ApiContext): Actor => ({
 export async function admitMutation(ctx: ApiContext, options: { startsTest: boolean }): Promise<void> {
   requireAdmin(ctx.principal);
   const key = ctx.principal === ANONYMOUS ? `address:${ctx.clientAddress}` : `token:${ctx.principal.name}`;
-  await ctx.rateLimits.consume('mutations', key);
-  if (options.startsTest) await ctx.rateLimits.consume('tests', key);
+  await ctx.rateLimits.consume(options.startsTest ? ['mutations', 'tests'] : ['mutations'], key);
 }

@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRateLimits } from '../../src/api/rate-limits.js';
 import { count } from '../support/db.js';
+import { redisUrl, transport } from '../support/env.js';
 import { CREATE_DATA_SOURCE, dataSourceInput, UPDATE_DATA_SOURCE } from '../support/factories.js';
 import { ADMIN_TOKEN, startHarness, type Harness } from '../support/harness.js';
 
@@ -96,5 +100,25 @@ describe('rate limits', () => {
     // Queries are not limited.
     const read = await a.gql('{ dataSources { totalCount } }', {}, { token: SECOND_ADMIN });
     expect(read.errors).toBeUndefined();
+  });
+
+  it('ask both limits of a test at once, yet as if in order: a test the changes limit refused is not counted as a test', async () => {
+    const redis = transport() === 'redis' ? new Redis(redisUrl()) : undefined;
+    const limits = createRateLimits({
+      store: redis
+        ? { kind: 'redis', redis, prefix: `order-${randomUUID()}` }
+        : { kind: 'postgres', pool: a.pool },
+      perMinute: { mutations: 1, tests: 2 },
+    });
+    const key = `token:order-${randomUUID()}`;
+    try {
+      await limits.consume(['mutations', 'tests'], key);
+      await expect(limits.consume(['mutations', 'tests'], key)).rejects.toThrow(/^Too many changes/);
+      // The second test's point was given back, so one test is left.
+      await limits.consume(['tests'], key);
+      await expect(limits.consume(['tests'], key)).rejects.toThrow(/^Too many connection tests/);
+    } finally {
+      redis?.disconnect();
+    }
   });
 });
