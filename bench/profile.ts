@@ -236,6 +236,17 @@ async function main() {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfByGroup = new Map<string, number>();
   const selfByFunction = new Map<string, number>();
+  /** Node's own time (syscalls, GC, internals) charged to the nearest package or module up the stack. */
+  const byCaller = new Map<string, number>();
+  const parentOf = new Map<number, ProfileNode>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node);
+  const callerGroup = (node: ProfileNode): string => {
+    for (let at: ProfileNode | undefined = node; at; at = parentOf.get(at.id)) {
+      const group = groupOf(at.callFrame.url);
+      if (group !== '(native / idle / gc)' && group !== 'node:internal') return group;
+    }
+    return groupOf(node.callFrame.url);
+  };
   let total = 0;
   // Only the samples of the tests themselves: not the start-up, nor the shutdown.
   let at = profile.startTime;
@@ -250,6 +261,8 @@ async function main() {
     selfByGroup.set(group, (selfByGroup.get(group) ?? 0) + ms);
     const name = `${node.callFrame.functionName || '(anonymous)'} ${group}:${node.callFrame.lineNumber + 1}`;
     selfByFunction.set(name, (selfByFunction.get(name) ?? 0) + ms);
+    const caller = callerGroup(node);
+    byCaller.set(caller, (byCaller.get(caller) ?? 0) + ms);
   });
   const top = (map: Map<string, number>, n: number) =>
     [...map]
@@ -280,6 +293,8 @@ async function main() {
     `\nself time during the load (${(total / UNITS).toFixed(2)} ms per ${UNIT} sampled), by package / module:`,
   );
   console.log(top(selfByGroup, 25).join('\n'));
+  console.log("\nthe same, with Node's own time charged to the package or module that called it:");
+  console.log(top(byCaller, 15).join('\n'));
   console.log('\nself time by function:');
   console.log(top(selfByFunction, 30).join('\n'));
 

@@ -4,12 +4,13 @@
 // BENCH_NODE_FLAGS: node flags for the service processes (e.g. `--cpu-prof`, or a V8 heap setting to
 // compare against the service's own).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from 'graphql-ws';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createGraphQLClient } from '../test/support/client.js';
@@ -83,10 +84,53 @@ async function heapMb(graphqlUrl: string): Promise<{ heapUsedMb: number; heapTot
   return { heapUsedMb: mb('heap_size_used_bytes'), heapTotalMb: mb('heap_size_total_bytes') };
 }
 
+/** The numbers of /proc/<pid>/stat from its 4th field on (ppid is [0], utime [10], stime [11]). */
+async function procStat(pid: number): Promise<number[]> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return (text.split(') ')[1]?.split(' ') ?? []).slice(1).map(Number);
+}
+
+/** CPU ms of a process (utime + stime, in clock ticks of 10 ms here). */
 async function cpuMs(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of /proc/pid/stat, in clock ticks (100 per second here).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  const [utime = 0, stime = 0] = (await procStat(pid)).slice(10, 12);
+  return (utime + stime) * 10;
+}
+
+/**
+ * CPU ms of a process and of its children that have ended (cutime and cstime too): for a PostgreSQL
+ * server, every session that closed (a connection test's login, the direct baseline's), which its
+ * postmaster has reaped.
+ */
+async function cpuWithChildrenMs(pid: number): Promise<number> {
+  return (await procStat(pid)).slice(10, 14).reduce((sum, ticks) => sum + ticks, 0) * 10;
+}
+
+/** A superuser's client of a throwaway server's database. */
+const adminOf = (server: PgTarget, database: string) =>
+  new pg.Client({ ...server, user: 'postgres', password: ROLES.postgres.password, database });
+
+/** A target server's postmaster: the parent of one of its backends. */
+async function postmasterPid(target: PgTarget): Promise<number> {
+  const client = adminOf(target, 'postgres');
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    return (await procStat(rows[0]!.pid))[0]!;
+  } finally {
+    await client.end();
+  }
+}
+
+/** CPU that a phase costs the target server (its ended sessions) and this benchmark process. */
+async function clientSideMeter(targetPid: number) {
+  const before = { target: await cpuWithChildrenMs(targetPid), bench: process.cpuUsage() };
+  return async () => {
+    const bench = process.cpuUsage(before.bench);
+    return {
+      target: (await cpuWithChildrenMs(targetPid)) - before.target,
+      benchClient: (bench.user + bench.system) / 1000,
+    };
+  };
 }
 
 /** CPU ms of every live backend of `database` on the metadata server (same machine), by pid. */
@@ -282,6 +326,86 @@ async function directChecks(target: PgTarget): Promise<void> {
   await client.end();
 }
 
+/**
+ * The least this design adds to the checks, measured step by step on the servers the service uses,
+ * with none of the service's own code: what PRODUCT.md §2 puts in series between a client's request
+ * and its test's last event. The request (`{ __typename }`, the smallest the service answers); the
+ * queuing transaction (BEGIN, the test row's INSERT, its job's add to the queue, COMMIT); the worker's
+ * read of the committed row; the durable write of the final state, which must come before it is told;
+ * and its publication (a Redis PUBLISH until a subscriber has it). The worker's wake-up (during the
+ * COMMIT), the answer to the mutation (during the checks) and the last WebSocket hop are left out, so
+ * the floor is a lower bound. The rows go to a copy of connection_tests (its indexes included).
+ */
+async function measureFloor(
+  graphqlUrl: string,
+  databaseUrl: string,
+  redisUrl: string,
+  runs: number,
+): Promise<Record<'requestMs' | 'queueTxMs' | 'loadMs' | 'finalWriteMs' | 'publishMs' | 'addedMs', number>> {
+  const client = createGraphQLClient(graphqlUrl, { token: TOKEN });
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const queueConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue('bench-floor', { connection: queueConnection, prefix: 'bench-floor' });
+  const publisher = new Redis(redisUrl);
+  const subscriber = new Redis(redisUrl);
+  try {
+    await db.query('CREATE TABLE bench_floor (LIKE connection_tests INCLUDING ALL)');
+    const { rows } = await db.query<{ checks: unknown; server: unknown }>(
+      `SELECT checks, server FROM connection_tests WHERE status = 'PASSED' LIMIT 1`,
+    );
+    const final = rows[0]!;
+    await subscriber.subscribe('bench-floor');
+    const steps = { requestMs: [], queueTxMs: [], loadMs: [], finalWriteMs: [], publishMs: [] } as Record<
+      'requestMs' | 'queueTxMs' | 'loadMs' | 'finalWriteMs' | 'publishMs',
+      number[]
+    >;
+    const timed = async (into: number[], step: () => Promise<unknown>) => {
+      const t = performance.now();
+      await step();
+      into.push(performance.now() - t);
+    };
+    for (let i = 0; i < runs; i += 1) {
+      const id = randomUUID();
+      await timed(steps.requestMs, () => client.data('{ __typename }'));
+      await timed(steps.queueTxMs, async () => {
+        await db.query('BEGIN');
+        await db.query(
+          `INSERT INTO bench_floor (id, status, revision, checks, queued_at) VALUES ($1, 'QUEUED', 0, $2, now())`,
+          [id, JSON.stringify(final.checks)],
+        );
+        await queue.add('connection-test', { testId: id }, { jobId: id });
+        await db.query('COMMIT');
+      });
+      await timed(steps.loadMs, () => db.query('SELECT * FROM bench_floor WHERE id = $1', [id]));
+      await timed(steps.finalWriteMs, () =>
+        db.query(
+          `UPDATE bench_floor SET status = 'PASSED', revision = 20, checks = $2, server = $3, finished_at = now() WHERE id = $1`,
+          [id, JSON.stringify(final.checks), JSON.stringify(final.server)],
+        ),
+      );
+      await timed(steps.publishMs, async () => {
+        const received = new Promise((resolve) => subscriber.once('message', resolve));
+        await publisher.publish('bench-floor', JSON.stringify({ id, ...final }));
+        await received;
+      });
+    }
+    const p50 = Object.fromEntries(
+      Object.entries(steps).map(([step, values]) => [step, round(percentile(values, 50))]),
+    ) as Record<keyof typeof steps, number>;
+    return { ...p50, addedMs: round(Object.values(p50).reduce((a, b) => a + b, 0)) };
+  } finally {
+    await db.query('DROP TABLE IF EXISTS bench_floor').catch(() => undefined);
+    await db.end();
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    queueConnection.disconnect();
+    publisher.disconnect();
+    subscriber.disconnect();
+    await client.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const CREATE = `mutation($input: CreateDataSourceInput!) { createDataSource(input: $input) { dataSource { id } test { id } } }`;
@@ -382,10 +506,12 @@ async function main() {
   }: Awaited<ReturnType<typeof startBenchService>>) => {
     const bench = benchClient(url);
     const { gql } = bench;
+    const targetPid = await postmasterPid(scram);
     const createSource = (identifier: string) => bench.createSource(source(identifier));
     const serviceTest = (id: string) => bench.passingTest(id);
     /**
-     * Where a sequential test's time goes, p50 of each stage (ms), from the client's clock and the
+     * Where a sequential test's time goes, p50 and p99 of each stage (ms; the p99 says which stage the
+     * slow tests are slow in), from the client's clock and the
      * test's own timestamps (one machine, one clock; read after the runs, so not timed): the mutation
      * until its answer; queued to started (the transaction's commit, the queue hop and the worker's
      * load); the run, and the checks' own durations within it; finished to the client's last message.
@@ -419,9 +545,11 @@ async function main() {
         stages.checks.push(test.checks.reduce((sum, check) => sum + (check.durationMs ?? 0), 0));
         stages.finishedToClient.push(run.doneAt - finished!);
       }
-      return Object.fromEntries(
-        Object.entries(stages).map(([stage, values]) => [stage, round(percentile(values, 50), 1)]),
-      ) as Record<keyof typeof stages, number>;
+      const at = (p: number) =>
+        Object.fromEntries(
+          Object.entries(stages).map(([stage, values]) => [stage, round(percentile(values, p), 1)]),
+        ) as Record<keyof typeof stages, number>;
+      return { p50: at(50), p99: at(99) };
     };
     try {
       // Latency, sequential, interleaved with the direct baseline so that drift hits both alike.
@@ -444,31 +572,49 @@ async function main() {
       const latency = {
         service: summary(serviceMs),
         direct: summary(directMs),
-        stagesP50: await stagesOf(runs),
+        stages: await stagesOf(runs),
       };
 
       // Throughput at 8 and 32 concurrent clients, each with its own data source.
       const throughput: Record<string, { service: number; direct: number; ratio: number }> = {};
       const pool = await Promise.all(Array.from({ length: 32 }, (_, i) => createSource(`load-${i}`)));
-      // CPU per finished test: what the service runs cost the service, Redis and the metadata store.
-      const cpu = { service: 0, redis: redisPid === undefined ? null : 0, metadataStore: 0, tests: 0 };
+      // CPU per finished test: what the service runs cost the service, Redis and the metadata store,
+      // and, beside the same for the direct runs, the target server and the benchmark's own process.
+      const cpu = {
+        service: 0,
+        redis: redisPid === undefined ? null : 0,
+        metadataStore: 0,
+        target: 0,
+        benchClient: 0,
+        tests: 0,
+      };
+      const directCpu = { target: 0, benchClient: 0, tests: 0 };
       for (const concurrency of [8, 32]) {
         const stopMeter = await cpuMeter(child.pid!, redisPid, database);
+        const stopClientSide = await clientSideMeter(targetPid);
         const serviceRuns = await load(concurrency, P.throughputSeconds, (worker) =>
           serviceTest(pool[worker]!),
         );
         const used = await stopMeter();
+        const clientSide = await stopClientSide();
         cpu.service += used.service;
         if (cpu.redis !== null) cpu.redis += used.redis ?? 0;
         cpu.metadataStore += used.metadataStore;
+        cpu.target += clientSide.target;
+        cpu.benchClient += clientSide.benchClient;
         cpu.tests += serviceRuns.length;
+        const stopDirect = await clientSideMeter(targetPid);
         const directRuns = await load(concurrency, P.throughputSeconds, () => directChecks(scram));
-        const service = serviceRuns.length / P.throughputSeconds;
-        const direct = directRuns.length / P.throughputSeconds;
+        const direct = await stopDirect();
+        directCpu.target += direct.target;
+        directCpu.benchClient += direct.benchClient;
+        directCpu.tests += directRuns.length;
+        const perSecond = serviceRuns.length / P.throughputSeconds;
+        const directPerSecond = directRuns.length / P.throughputSeconds;
         throughput[concurrency] = {
-          service: round(service, 1),
-          direct: round(direct, 1),
-          ratio: round(service / direct),
+          service: round(perSecond, 1),
+          direct: round(directPerSecond, 1),
+          ratio: round(perSecond / directPerSecond),
         };
       }
       return {
@@ -479,14 +625,22 @@ async function main() {
             p50: round(latency.service.p50 / latency.direct.p50),
             p99: round(latency.service.p99 / latency.direct.p99),
           },
-          stagesP50: latency.stagesP50,
+          stagesP50: latency.stages.p50,
+          stagesP99: latency.stages.p99,
         },
         throughputPerSecond: throughput,
         cpuMsPerTest: {
           service: round(cpu.service / cpu.tests),
           redis: cpu.redis === null ? null : round(cpu.redis / cpu.tests),
           metadataStore: round(cpu.metadataStore / cpu.tests),
+          target: round(cpu.target / cpu.tests),
+          benchClient: round(cpu.benchClient / cpu.tests),
           tests: cpu.tests,
+        },
+        directCpuMsPerTest: {
+          target: round(directCpu.target / directCpu.tests),
+          benchClient: round(directCpu.benchClient / directCpu.tests),
+          tests: directCpu.tests,
         },
       };
     } finally {
@@ -524,8 +678,6 @@ async function main() {
         more.targets.scram,
         more.targets.replica,
       ];
-      const adminOf = (server: PgTarget, database: string) =>
-        new pg.Client({ ...server, user: 'postgres', password: ROLES.postgres.password, database });
       const perServer = Math.ceil(P.scaleSources / servers.length);
       await Promise.all(
         servers.map(async (server) => {
@@ -699,6 +851,17 @@ async function main() {
     // 1–2. Latency and throughput of connection tests (Redis transport).
     console.log('latency and throughput…');
     const tests = await measureTests(service);
+    const floorSteps = await measureFloor(
+      service.url,
+      `postgres://postgres@127.0.0.1:5432/${service.database}`,
+      redis.url,
+      P.latencyRuns,
+    );
+    const floor = {
+      ...floorSteps,
+      p50: round(tests.latencyMs.direct.p50 + floorSteps.addedMs),
+      ratio: round((tests.latencyMs.direct.p50 + floorSteps.addedMs) / tests.latencyMs.direct.p50),
+    };
 
     // 3. API: { __typename } at 32 concurrent HTTP clients, beside the same on bare Apollo + Express,
     // then createDataSource at 32 clients.
@@ -897,6 +1060,7 @@ async function main() {
       when: new Date().toISOString(),
       machine: { cpus: os.cpus().length, node: process.version, workerConcurrency: WORKER_CONCURRENCY },
       ...tests,
+      latencyMs: { ...tests.latencyMs, floor },
       api,
       memory,
       fanout,
@@ -954,15 +1118,38 @@ async function measureEmbeddedStartup(): Promise<{ firstStartMs: number; restart
   }
 }
 
+/** What a test costs the whole machine: every process of the measure that was counted. */
+const machineMs = (cpu: {
+  service?: number;
+  redis?: number | null;
+  metadataStore?: number;
+  target: number;
+  benchClient: number;
+}) =>
+  round((cpu.service ?? 0) + (cpu.redis ?? 0) + (cpu.metadataStore ?? 0) + cpu.target + cpu.benchClient, 1);
+
 function printTable(r: {
   latencyMs: {
     service: ReturnType<typeof summary>;
     direct: ReturnType<typeof summary>;
     ratio: { p50: number; p99: number };
     stagesP50: Record<'mutation' | 'queuedToStarted' | 'run' | 'checks' | 'finishedToClient', number>;
+    stagesP99: Record<'mutation' | 'queuedToStarted' | 'run' | 'checks' | 'finishedToClient', number>;
+    floor: Record<
+      'requestMs' | 'queueTxMs' | 'loadMs' | 'finalWriteMs' | 'publishMs' | 'addedMs' | 'p50' | 'ratio',
+      number
+    >;
   };
   throughputPerSecond: Record<string, { service: number; direct: number; ratio: number }>;
-  cpuMsPerTest: { service: number; redis: number | null; metadataStore: number; tests: number };
+  cpuMsPerTest: {
+    service: number;
+    redis: number | null;
+    metadataStore: number;
+    target: number;
+    benchClient: number;
+    tests: number;
+  };
+  directCpuMsPerTest: { target: number; benchClient: number; tests: number };
   api: {
     createDataSource: { perSecond: number; p99Ms: number };
     typename: { perSecond: number; p99Ms: number; cpuMsPerRequest: number };
@@ -1007,11 +1194,23 @@ function printTable(r: {
       `ratio ${r.latencyMs.ratio.p50}`,
       `≤ 1.5 ${ok(r.latencyMs.ratio.p50 <= 1.5)}`,
     ],
+    [
+      'latency floor p50 (ms)',
+      `${r.latencyMs.floor.p50}: pg + ${r.latencyMs.floor.addedMs}`,
+      `request ${r.latencyMs.floor.requestMs}, queue tx ${r.latencyMs.floor.queueTxMs}, load ${r.latencyMs.floor.loadMs}, final write ${r.latencyMs.floor.finalWriteMs}, publish ${r.latencyMs.floor.publishMs}`,
+      `ratio ${r.latencyMs.floor.ratio}`,
+    ],
     ['latency p95 (ms)', `${round(r.latencyMs.service.p95)} vs pg ${round(r.latencyMs.direct.p95)}`, '', ''],
     [
       'latency stages p50 (ms)',
       `mutation ${r.latencyMs.stagesP50.mutation}, queued→started ${r.latencyMs.stagesP50.queuedToStarted}`,
       `run ${r.latencyMs.stagesP50.run} (checks ${r.latencyMs.stagesP50.checks}), finished→client ${r.latencyMs.stagesP50.finishedToClient}`,
+      '',
+    ],
+    [
+      'latency stages p99 (ms)',
+      `mutation ${r.latencyMs.stagesP99.mutation}, queued→started ${r.latencyMs.stagesP99.queuedToStarted}`,
+      `run ${r.latencyMs.stagesP99.run} (checks ${r.latencyMs.stagesP99.checks}), finished→client ${r.latencyMs.stagesP99.finishedToClient}`,
       '',
     ],
     [
@@ -1031,6 +1230,12 @@ function printTable(r: {
       `service ${r.cpuMsPerTest.service}`,
       `Redis ${r.cpuMsPerTest.redis}, metadata store ${r.cpuMsPerTest.metadataStore}`,
       `(${r.cpuMsPerTest.tests} tests)`,
+    ],
+    [
+      'machine CPU per test (ms)',
+      `through the service ${machineMs(r.cpuMsPerTest)} (target ${r.cpuMsPerTest.target}, bench ${r.cpuMsPerTest.benchClient})`,
+      `direct ${machineMs(r.directCpuMsPerTest)} (target ${r.directCpuMsPerTest.target}, bench ${r.directCpuMsPerTest.benchClient})`,
+      '',
     ],
     [
       'createDataSource ×32',
