@@ -164,6 +164,7 @@ export function createDataSourceService<TTest extends { id: string }>(deps: Data
       deps.audit.announce(actor, { ...audited, testId: test.id });
       const dataSource = view(row);
       publishDataSourceEvent(events, 'CREATED', id, dataSource);
+      await events.published();
       return { dataSource, test };
     },
 
@@ -236,6 +237,7 @@ export function createDataSourceService<TTest extends { id: string }>(deps: Data
       if (result.heartbeatChanged || result.connectionChanged) await stopHeartbeat(id);
       publishDataSourceEvent(events, 'UPDATED', id, dataSource);
       if (result.heartbeatChanged) publishDataSourceEvent(events, 'HEARTBEAT_CHANGED', id, dataSource);
+      await events.published();
       return { dataSource, test: result.test };
     },
 
@@ -254,6 +256,7 @@ export function createDataSourceService<TTest extends { id: string }>(deps: Data
       deps.audit.announce(actor, audited);
       await stopHeartbeat(id);
       publishDataSourceEvent(events, 'DELETED', id, null);
+      await events.published();
       return deleted;
     },
 

@@ -6,6 +6,8 @@ import type { Logger } from './logger.js';
 export interface BusTarget extends EventTarget {
   /** Resolves once every subscription started so far is in effect (nothing published after is missed). */
   ready(): Promise<void>;
+  /** Resolves once every event dispatched so far has reached the transport (never rejects). */
+  sent(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -134,6 +136,7 @@ export function createPostgresEventTarget(options: {
     },
     // LISTEN covers every channel of the bus: once it is in effect, so is every subscription.
     ready: () => connecting,
+    sent: () => publishing.then(() => undefined),
     /** Whether the LISTEN session is up now (false while it reconnects: events sent then are lost). */
     listening: () => client !== undefined,
     async close() {

@@ -29,6 +29,11 @@ export const defineTopic = <T, Wire>(
  */
 export interface EventBus {
   publish<T, W>(topic: Topic<T, W>, id: string, value: T): void;
+  /**
+   * Resolves once every value published so far has reached the transport, so that a subscription
+   * started after it cannot receive them: a mutation awaits it before it answers. Never rejects.
+   */
+  published(): Promise<void>;
   /** Every value of `topic`, or only those published for `id` when given. */
   subscribe<T, W>(topic: Topic<T, W>, id?: string): AsyncIterableIterator<T>;
   /** Local subscribers right now. */
@@ -52,9 +57,11 @@ export function redisBusTarget(options: {
   const target = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
   // Publishing must never throw into the caller or reject unhandled: the mutation that produced the
   // event has already committed, and a Redis outage is reported by the redis client's own logging.
+  // Replies come in command order on one connection: once the last PUBLISH answers, so have all before it.
+  let lastPublish: Promise<unknown> = Promise.resolve();
   target.dispatchEvent = (event: Event) => {
     const detail = (event as CustomEvent).detail as unknown;
-    publishClient.publish(event.type, JSON.stringify(detail)).catch((error: unknown) => {
+    lastPublish = publishClient.publish(event.type, JSON.stringify(detail)).catch((error: unknown) => {
       logger.warn({ topic: event.type, err: error }, 'event not published');
     });
     return true;
@@ -64,6 +71,7 @@ export function redisBusTarget(options: {
     ready: async () => {
       await subscribeClient.ping();
     },
+    sent: () => lastPublish.then(() => undefined),
     close: () => Promise.resolve(),
   });
   return bus;
@@ -169,6 +177,7 @@ export function createEventBus(options: { prefix: string; target: BusTarget }): 
       }
       await subscribed();
     },
+    published: () => target.sent(),
     subscribed,
     close() {
       counter.removeAllListeners();

@@ -96,6 +96,28 @@ describe('dataSourceEvents', () => {
     await events.return?.();
   });
 
+  it('sends a subscription started after a mutation answered nothing of that mutation, also under load', async () => {
+    // Twenty at once keep the transport busy: a mutation answers only once its event has been sent.
+    const firstEvents = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const created = await a.gql<{ createDataSource: { dataSource: { id: string } } }>(
+          CREATE_DATA_SOURCE,
+          {
+            input: dataSourceInput(),
+          },
+        );
+        const id = created.data!.createDataSource.dataSource.id;
+        const events = await b.subscribe<EventData>(SUBSCRIBE, { id });
+        await a.gql(UPDATE_DATA_SOURCE, { id, input: { remarks: 'changed' } });
+        const first = await nextValue(events, `the first event of ${id}`);
+        await events.return?.();
+        return first.data?.dataSourceEvents;
+      }),
+    );
+    for (const event of firstEvents)
+      expect(event).toMatchObject({ kind: 'UPDATED', dataSource: { version: 2 } });
+  });
+
   it('does not publish a rejected change', async () => {
     const events = await a.subscribe<EventData>(SUBSCRIBE);
     const rejected = await b.gql(CREATE_DATA_SOURCE, { input: dataSourceInput({ port: 0 }) });

@@ -197,6 +197,7 @@ export async function startHarness(
     token: options.token === undefined ? ADMIN_TOKEN : options.token,
     onText: (text) => void transcript.push(text),
   });
+  let subscribed: Promise<unknown> = Promise.resolve();
 
   return {
     config,
@@ -233,11 +234,16 @@ export async function startHarness(
       await events.waitUntilReady();
       return events;
     },
-    async subscribe(query, variables, subscribeOptions) {
-      const target = app.events.started + 1;
-      const iterator = client.subscribe(query, variables, subscribeOptions);
-      await app.events.waitForStarted(target);
-      return iterator as never;
+    subscribe(query, variables, subscribeOptions) {
+      // One at a time: the count of started subscriptions says which one is in effect only in turn.
+      const subscribing = subscribed.then(async () => {
+        const target = app.events.started + 1;
+        const iterator = client.subscribe(query, variables, subscribeOptions);
+        await app.events.waitForStarted(target);
+        return iterator as never;
+      });
+      subscribed = subscribing.catch(() => undefined);
+      return subscribing;
     },
     async stop() {
       await client.close();

@@ -4,7 +4,11 @@ import { createEventBus, defineTopic, MAX_EVENTS_BEHIND } from '../../src/lib/pu
 // The bus's own bookkeeping over an in-process EventTarget; the transports (Redis, PostgreSQL) are
 // covered by the integration tests of events (test/api/events.test.ts, on both).
 const inProcess = () =>
-  Object.assign(new EventTarget(), { ready: () => Promise.resolve(), close: () => Promise.resolve() });
+  Object.assign(new EventTarget(), {
+    ready: () => Promise.resolve(),
+    sent: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  });
 const numbers = defineTopic<{ n: number }, { n: number }>('numbers', {
   encode: (value) => value,
   decode: (wire) => ({ n: wire.n }),
