@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from 'graphql-ws';
-import { Queue } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createGraphQLClient } from '../test/support/client.js';
@@ -296,112 +296,257 @@ async function load(
 // ---------------------------------------------------------------------------------------------
 // The baseline: the checks a connection test makes, done directly with pg (connect, queries, end).
 
-async function directChecks(target: PgTarget): Promise<void> {
+async function directChecks(target: PgTarget, step: () => void = () => undefined): Promise<void> {
   const client = new pg.Client({
     ...target,
     user: 'app_full',
     password: ROLES.app_full.password,
     database: 'appdb',
   });
+  step();
   await client.connect();
+  step();
   await client.query(
     `SELECT current_setting('server_version') AS version, current_setting('server_version_num')::int AS version_num,
             pg_is_in_recovery() AS in_recovery, current_setting('wal_level') AS wal_level`,
   );
+  step();
   const schemas = await client.query<{ name: string }>(
     `SELECT nspname AS name FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema')
         AND nspname NOT LIKE 'pg\\_%' AND has_schema_privilege(oid, 'USAGE') ORDER BY nspname`,
   );
+  step();
   await client.query(
     `SELECT count(*)::int AS total, count(*) FILTER (WHERE has_table_privilege(c.oid, 'SELECT'))::int AS readable
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY($1) AND c.relkind IN ('r','p','v','m','f')`,
     [schemas.rows.map((row) => row.name)],
   );
+  step();
   await client.query(
     `SELECT current_setting('wal_level') AS wal_level,
             (SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user) AS can_replicate,
             current_setting('max_replication_slots')::int - (SELECT count(*) FROM pg_replication_slots)::int AS free_slots,
             current_setting('max_wal_senders')::int - (SELECT count(*) FROM pg_stat_replication)::int AS free_senders`,
   );
+  step();
   await client.end();
 }
 
 /**
- * The least this design adds to the checks, measured step by step on the servers the service uses,
- * with none of the service's own code: what PRODUCT.md §2 puts in series between a client's request
- * and its test's last event. The request (`{ __typename }`, the smallest the service answers); the
- * queuing transaction (BEGIN, the test row's INSERT, its job's add to the queue, COMMIT); the worker's
- * read of the committed row; the durable write of the final state, which must come before it is told;
- * and its publication (a Redis PUBLISH until a subscriber has it). The worker's wake-up (during the
- * COMMIT), the answer to the mutation (during the checks) and the last WebSocket hop are left out, so
- * the floor is a lower bound. The rows go to a copy of connection_tests (its indexes included).
+ * The floor of this design: connection tests as PRODUCT.md §2 builds them, end to end, on the servers
+ * the service uses, with the same libraries and none of the service's code. Each test:
+ * - the client's request: `{ __typename }` through the service, the smallest request it answers;
+ * - the queuing transaction, sent as the service sends it (pg's pipeline mode): BEGIN, the data
+ *   source's row lock and the open-test read; the test row's INSERT, which takes the test's advisory
+ *   lock and marks the data source TESTING, with its audit row; the job's add to a BullMQ queue; COMMIT;
+ * - the client's first read of the test (snapshot, then stream), beside the worker;
+ * - a BullMQ worker (the service's concurrency): the row read, waiting on the lock when the row is not
+ *   committed yet; the RUNNING write, not waited for; the baseline's own checks (`directChecks`), with
+ *   the start and the 18 check transitions published as they happen, the full test each time; the final
+ *   write with the data source's status; its publication; the job's completion;
+ * - the client is done when the final state reaches its Redis subscriber (which reads only its head).
+ * Left out, so the floor is still a lower bound: GraphQL for the mutation and the subscription (the
+ * request is the smallest one), the WebSocket hop of every event, the rate limits, the per-target slot.
+ * The rows go to copies of the service's tables (indexes included). Latency is sequential and
+ * interleaved with direct pg; throughput is 32 clients, each with its own data source, against the same
+ * direct pg figure as the service's; the machine's CPU per test is counted as for the service.
  */
-async function measureFloor(
-  graphqlUrl: string,
-  databaseUrl: string,
-  redisUrl: string,
-  runs: number,
-): Promise<Record<'requestMs' | 'queueTxMs' | 'loadMs' | 'finalWriteMs' | 'publishMs' | 'addedMs', number>> {
-  const client = createGraphQLClient(graphqlUrl, { token: TOKEN });
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  const queueConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue('bench-floor', { connection: queueConnection, prefix: 'bench-floor' });
-  const publisher = new Redis(redisUrl);
-  const subscriber = new Redis(redisUrl);
+async function measureDesignFloor(options: {
+  service: { url: string; pid: number; database: string };
+  redis: { url: string; pid: number };
+  target: PgTarget;
+  runs: number;
+  seconds: number;
+  /** Direct pg's tests per second at 32 clients, as the service's own ratio is reckoned. */
+  direct32: number;
+}) {
+  const { service, redis, target } = options;
+  const client = createGraphQLClient(service.url, { token: TOKEN });
+  const db = new pg.Pool({
+    connectionString: `postgres://postgres@127.0.0.1:5432/${service.database}`,
+    max: 10,
+    pipeline: true,
+  });
+  const connection = { maxRetriesPerRequest: null } as const;
+  const prefix = 'bench-floor';
+  const [queueConnection, workerConnection] = [
+    new Redis(redis.url, connection),
+    new Redis(redis.url, connection),
+  ];
+  const queue = new Queue('floor', { connection: queueConnection, prefix });
+  const publisher = new Redis(redis.url, { enableAutoPipelining: true });
+  const subscriber = new Redis(redis.url);
+  const done = new Map<string, () => void>();
+  subscriber.on('message', (_channel: string, message: string) => {
+    // `<test id, 36 characters> <status> <the test as JSON>`
+    if (message.startsWith('PASSED', 37)) done.get(message.slice(0, 36))?.();
+  });
+  // When each test reached each step, in the sequential runs.
+  const marks = new Map<string, Record<string, number>>();
+  let marking = true;
+  const mark = (id: string, step: string) => {
+    if (marking) marks.set(id, { ...marks.get(id), [step]: performance.now() });
+  };
+  let worker: Worker | undefined;
   try {
-    await db.query('CREATE TABLE bench_floor (LIKE connection_tests INCLUDING ALL)');
-    const { rows } = await db.query<{ checks: unknown; server: unknown }>(
+    await db.query(`CREATE TABLE floor_tests (LIKE connection_tests INCLUDING ALL);
+      CREATE TABLE floor_sources (LIKE data_sources INCLUDING ALL);
+      INSERT INTO floor_sources SELECT * FROM data_sources;
+      CREATE TABLE floor_audit (LIKE audit_events INCLUDING ALL)`);
+    const { rows: passed } = await db.query<{ checks: unknown; server: unknown }>(
       `SELECT checks, server FROM connection_tests WHERE status = 'PASSED' LIMIT 1`,
     );
-    const final = rows[0]!;
-    await subscriber.subscribe('bench-floor');
-    const steps = { requestMs: [], queueTxMs: [], loadMs: [], finalWriteMs: [], publishMs: [] } as Record<
-      'requestMs' | 'queueTxMs' | 'loadMs' | 'finalWriteMs' | 'publishMs',
-      number[]
-    >;
-    const timed = async (into: number[], step: () => Promise<unknown>) => {
-      const t = performance.now();
-      await step();
-      into.push(performance.now() - t);
-    };
-    for (let i = 0; i < runs; i += 1) {
-      const id = randomUUID();
-      await timed(steps.requestMs, () => client.data('{ __typename }'));
-      await timed(steps.queueTxMs, async () => {
-        await db.query('BEGIN');
-        await db.query(
-          `INSERT INTO bench_floor (id, status, revision, checks, queued_at) VALUES ($1, 'QUEUED', 0, $2, now())`,
-          [id, JSON.stringify(final.checks)],
+    const { checks, server } = passed[0]!;
+    const { rows: sources } = await db.query<{ id: string }>('SELECT id FROM floor_sources LIMIT 32');
+    await subscriber.subscribe('floor');
+    const publish = (id: string, status: string) =>
+      void publisher.publish('floor', `${id} ${status} ${JSON.stringify({ id, status, checks, server })}`);
+
+    worker = new Worker(
+      'floor',
+      async (job: Job<{ testId: string }>) => {
+        const id = job.data.testId;
+        const read = () => db.query('SELECT * FROM floor_tests WHERE id = $1', [id]);
+        if ((await read()).rows.length === 0) {
+          await db.query('SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 7302114))', [id]);
+          await read();
+        }
+        const running = db.query(
+          `UPDATE floor_tests SET status = 'RUNNING', revision = 1, started_at = now() WHERE id = $1`,
+          [id],
         );
-        await queue.add('connection-test', { testId: id }, { jobId: id });
-        await db.query('COMMIT');
-      });
-      await timed(steps.loadMs, () => db.query('SELECT * FROM bench_floor WHERE id = $1', [id]));
-      await timed(steps.finalWriteMs, () =>
-        db.query(
-          `UPDATE bench_floor SET status = 'PASSED', revision = 20, checks = $2, server = $3, finished_at = now() WHERE id = $1`,
-          [id, JSON.stringify(final.checks), JSON.stringify(final.server)],
+        publish(id, 'RUNNING');
+        mark(id, 'checking');
+        // The 18 check transitions, three at each of the baseline's six steps.
+        await directChecks(target, () => {
+          for (let i = 0; i < 3; i += 1) publish(id, 'RUNNING');
+        });
+        mark(id, 'checked');
+        await running;
+        await db.query(
+          `WITH ended AS (UPDATE floor_tests SET status = 'PASSED', revision = 20, checks = $2, server = $3,
+             finished_at = now() WHERE id = $1 RETURNING data_source_id)
+           UPDATE floor_sources SET connection_status = 'PASSED'
+            WHERE id = (SELECT data_source_id FROM ended) AND last_test_id = $1`,
+          [id, JSON.stringify(checks), JSON.stringify(server)],
+        );
+        mark(id, 'written');
+        publish(id, 'PASSED');
+      },
+      { connection: workerConnection, prefix, concurrency: WORKER_CONCURRENCY },
+    );
+    await worker.waitUntilReady();
+
+    const floorTest = async (sourceId: string) => {
+      const id = randomUUID();
+      const finished = new Promise<void>((resolve) => done.set(id, resolve));
+      mark(id, 'sent');
+      await client.data('{ __typename }');
+      mark(id, 'answered');
+      const tx = await db.connect();
+      try {
+        await Promise.all([
+          tx.query('BEGIN'),
+          tx.query('SELECT * FROM floor_sources WHERE id = $1 FOR UPDATE', [sourceId]),
+          tx.query(
+            `SELECT * FROM floor_tests WHERE data_source_id = $1 AND status IN ('QUEUED', 'RUNNING')`,
+            [sourceId],
+          ),
+        ]);
+        await Promise.all([
+          tx.query(
+            `WITH test AS (INSERT INTO floor_tests (id, data_source_id, status, revision, checks, queued_at)
+               VALUES ($1, $2, 'QUEUED', 0, $3, now())
+               RETURNING id, pg_advisory_xact_lock(hashtextextended($4, 7302114))::text)
+             UPDATE floor_sources SET connection_status = 'TESTING', last_test_id = (SELECT id FROM test) WHERE id = $2`,
+            [id, sourceId, JSON.stringify(checks), id],
+          ),
+          tx.query(
+            `INSERT INTO floor_audit (id, at, actor, action, data_source_id, test_id, changed_fields, request_id, client_address)
+             VALUES ($1, now(), 'token:admin', 'TEST_CONNECTION', $2, $3, '{}', $4, '127.0.0.1')`,
+            [randomUUID(), sourceId, id, randomUUID()],
+          ),
+        ]);
+        await queue.add(
+          'connection-test',
+          { testId: id },
+          { jobId: id, removeOnComplete: { age: 3600, count: 1000 } },
+        );
+        await tx.query('COMMIT');
+      } finally {
+        tx.release();
+      }
+      mark(id, 'committed');
+      await db.query('SELECT * FROM floor_tests WHERE id = $1', [id]);
+      await finished;
+      mark(id, 'received');
+      done.delete(id);
+    };
+
+    for (let i = 0; i < 5; i += 1) await floorTest(sources[0]!.id);
+    marks.clear();
+    const floorMs: number[] = [];
+    const directMs: number[] = [];
+    for (let i = 0; i < options.runs; i += 1) {
+      let t = performance.now();
+      await floorTest(sources[0]!.id);
+      floorMs.push(performance.now() - t);
+      t = performance.now();
+      await directChecks(target);
+      directMs.push(performance.now() - t);
+    }
+    marking = false;
+    const stage = (from: string, to: string) =>
+      round(
+        percentile(
+          [...marks.values()].map((at) => at[to]! - at[from]!),
+          50,
         ),
       );
-      await timed(steps.publishMs, async () => {
-        const received = new Promise((resolve) => subscriber.once('message', resolve));
-        await publisher.publish('bench-floor', JSON.stringify({ id, ...final }));
-        await received;
-      });
-    }
-    const p50 = Object.fromEntries(
-      Object.entries(steps).map(([step, values]) => [step, round(percentile(values, 50))]),
-    ) as Record<keyof typeof steps, number>;
-    return { ...p50, addedMs: round(Object.values(p50).reduce((a, b) => a + b, 0)) };
+
+    const targetPid = await postmasterPid(target);
+    const stopMeter = await cpuMeter(service.pid, redis.pid, service.database);
+    const stopClientSide = await clientSideMeter(targetPid);
+    const floorRuns = await load(32, options.seconds, (i) => floorTest(sources[i % sources.length]!.id));
+    const cpu = { ...(await stopMeter()), ...(await stopClientSide()) };
+    const [floor, direct] = [summary(floorMs), summary(directMs)];
+    return {
+      latencyMs: {
+        floor: round(floor.p50),
+        direct: round(direct.p50),
+        ratio: round(floor.p50 / direct.p50),
+        p99: { floor: round(floor.p99), direct: round(direct.p99), ratio: round(floor.p99 / direct.p99) },
+        stagesP50: {
+          request: stage('sent', 'answered'),
+          queueTx: stage('answered', 'committed'),
+          toChecks: stage('committed', 'checking'),
+          checks: stage('checking', 'checked'),
+          finalWrite: stage('checked', 'written'),
+          toClient: stage('written', 'received'),
+        },
+      },
+      throughput32: {
+        floor: round(floorRuns.length / options.seconds, 1),
+        direct: options.direct32,
+        ratio: round(floorRuns.length / options.seconds / options.direct32),
+      },
+      /** The machine's CPU per floor test: the bench process is the client, the API and the worker. */
+      cpuMsPerTest: machineMs({
+        service: cpu.service / floorRuns.length,
+        redis: (cpu.redis ?? 0) / floorRuns.length,
+        metadataStore: cpu.metadataStore / floorRuns.length,
+        target: cpu.target / floorRuns.length,
+        benchClient: cpu.benchClient / floorRuns.length,
+      }),
+    };
   } finally {
-    await db.query('DROP TABLE IF EXISTS bench_floor').catch(() => undefined);
+    await worker?.close();
+    await db.query('DROP TABLE IF EXISTS floor_tests, floor_sources, floor_audit').catch(() => undefined);
     await db.end();
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
-    queueConnection.disconnect();
-    publisher.disconnect();
-    subscriber.disconnect();
+    for (const redisClient of [queueConnection, workerConnection, publisher, subscriber])
+      redisClient.disconnect();
     await client.close();
   }
 }
@@ -851,17 +996,15 @@ async function main() {
     // 1–2. Latency and throughput of connection tests (Redis transport).
     console.log('latency and throughput…');
     const tests = await measureTests(service);
-    const floorSteps = await measureFloor(
-      service.url,
-      `postgres://postgres@127.0.0.1:5432/${service.database}`,
-      redis.url,
-      P.latencyRuns,
-    );
-    const floor = {
-      ...floorSteps,
-      p50: round(tests.latencyMs.direct.p50 + floorSteps.addedMs),
-      ratio: round((tests.latencyMs.direct.p50 + floorSteps.addedMs) / tests.latencyMs.direct.p50),
-    };
+    console.log('the floor of the design…');
+    const floor = await measureDesignFloor({
+      service: { url: service.url, pid: service.child.pid!, database: service.database },
+      redis,
+      target: scram,
+      runs: P.latencyRuns,
+      seconds: P.throughputSeconds,
+      direct32: tests.throughputPerSecond[32]!.direct,
+    });
 
     // 3. API: { __typename } at 32 concurrent HTTP clients, beside the same on bare Apollo + Express,
     // then createDataSource at 32 clients.
@@ -1060,7 +1203,7 @@ async function main() {
       when: new Date().toISOString(),
       machine: { cpus: os.cpus().length, node: process.version, workerConcurrency: WORKER_CONCURRENCY },
       ...tests,
-      latencyMs: { ...tests.latencyMs, floor },
+      floor,
       api,
       memory,
       fanout,
@@ -1129,16 +1272,13 @@ const machineMs = (cpu: {
   round((cpu.service ?? 0) + (cpu.redis ?? 0) + (cpu.metadataStore ?? 0) + cpu.target + cpu.benchClient, 1);
 
 function printTable(r: {
+  floor: Awaited<ReturnType<typeof measureDesignFloor>>;
   latencyMs: {
     service: ReturnType<typeof summary>;
     direct: ReturnType<typeof summary>;
     ratio: { p50: number; p99: number };
     stagesP50: Record<'mutation' | 'queuedToStarted' | 'run' | 'checks' | 'finishedToClient', number>;
     stagesP99: Record<'mutation' | 'queuedToStarted' | 'run' | 'checks' | 'finishedToClient', number>;
-    floor: Record<
-      'requestMs' | 'queueTxMs' | 'loadMs' | 'finalWriteMs' | 'publishMs' | 'addedMs' | 'p50' | 'ratio',
-      number
-    >;
   };
   throughputPerSecond: Record<string, { service: number; direct: number; ratio: number }>;
   cpuMsPerTest: {
@@ -1195,10 +1335,22 @@ function printTable(r: {
       `≤ 1.5 ${ok(r.latencyMs.ratio.p50 <= 1.5)}`,
     ],
     [
-      'latency floor p50 (ms)',
-      `${r.latencyMs.floor.p50}: pg + ${r.latencyMs.floor.addedMs}`,
-      `request ${r.latencyMs.floor.requestMs}, queue tx ${r.latencyMs.floor.queueTxMs}, load ${r.latencyMs.floor.loadMs}, final write ${r.latencyMs.floor.finalWriteMs}, publish ${r.latencyMs.floor.publishMs}`,
-      `ratio ${r.latencyMs.floor.ratio}`,
+      'floor of the design: latency p50 (ms)',
+      `${r.floor.latencyMs.floor} vs pg ${r.floor.latencyMs.direct}`,
+      `ratio ${r.floor.latencyMs.ratio}`,
+      `p99 ratio ${r.floor.latencyMs.p99.ratio} (${r.floor.latencyMs.p99.floor} vs ${r.floor.latencyMs.p99.direct})`,
+    ],
+    [
+      'floor of the design: ×32 (tests/s)',
+      `${r.floor.throughput32.floor} vs pg ${r.floor.throughput32.direct}`,
+      `ratio ${r.floor.throughput32.ratio}`,
+      `machine CPU ${r.floor.cpuMsPerTest} ms/test`,
+    ],
+    [
+      'floor of the design: stages p50 (ms)',
+      `request ${r.floor.latencyMs.stagesP50.request}, queue tx ${r.floor.latencyMs.stagesP50.queueTx}, to checks ${r.floor.latencyMs.stagesP50.toChecks}`,
+      `checks ${r.floor.latencyMs.stagesP50.checks}, final write ${r.floor.latencyMs.stagesP50.finalWrite}, to client ${r.floor.latencyMs.stagesP50.toClient}`,
+      '',
     ],
     ['latency p95 (ms)', `${round(r.latencyMs.service.p95)} vs pg ${round(r.latencyMs.direct.p95)}`, '', ''],
     [
