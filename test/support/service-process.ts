@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { CANARY_PASSWORD } from './env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The line src/main.ts logs once its role has started (at the default level, info, or lower). */
+const STARTED = '"msg":"data source service started"';
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -15,8 +17,9 @@ export interface ServiceProcess {
   /** The GraphQL endpoint (roles api and all). */
   url: string;
   /**
-   * Resolves once /readyz answers 200: the process has started everything its role asks for (the
-   * server listens last) and its metadata store and Redis answer. Rejects when it exits first.
+   * Resolves once the process has logged that it started (src/main.ts, after everything its role
+   * asks for, the server last) and /readyz then answers 200: its metadata store and Redis answer.
+   * Rejects when it exits first, or does not start within `ms`.
    */
   ready(ms?: number): Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -45,6 +48,8 @@ export async function spawnService(role: string, env: Record<string, string>): P
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
+  let markStarted = () => undefined as void;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
     stream.setEncoding('utf8');
@@ -53,13 +58,13 @@ export async function spawnService(role: string, env: Record<string, string>): P
       const parts = buffered.split('\n');
       buffered = parts.pop() ?? '';
       lines.push(...parts.filter((line) => line.length > 0));
+      if (parts.some((line) => line.includes(STARTED))) markStarted();
     });
   }
-  let running = true;
-  const exited = once(child, 'exit').then(([code, signal]) => {
-    running = false;
-    return { code: code as number | null, signal: signal as NodeJS.Signals | null };
-  });
+  const exited = once(child, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   const baseUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 
   return {
@@ -69,23 +74,24 @@ export async function spawnService(role: string, env: Record<string, string>): P
     url: `${baseUrl}/graphql`,
     exited,
     async ready(ms = 30_000) {
-      const deadline = Date.now() + ms;
-      // A child process has no event to await: its readiness is an HTTP answer, asked for until it
-      // comes (every 50 ms, bounded by `ms` and by the process's exit).
-      for (;;) {
-        if (!running) throw new Error(`the ${role} process exited before it was ready:\n${lines.join('\n')}`);
-        const status = await fetch(`${baseUrl}/readyz`).then(
-          async (response) => {
-            await response.arrayBuffer();
-            return response.status;
-          },
-          () => 0, // not listening yet
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        started.then(() => 'started' as const),
+        exited.then(() => 'exited' as const),
+        new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms))),
+      ]).finally(() => clearTimeout(timer));
+      if (outcome === 'exited') {
+        throw new Error(`the ${role} process exited before it was ready:\n${lines.join('\n')}`);
+      }
+      if (outcome === 'late') {
+        throw new Error(`the ${role} process did not start within ${ms} ms:\n${lines.join('\n')}`);
+      }
+      const response = await fetch(`${baseUrl}/readyz`);
+      await response.arrayBuffer();
+      if (response.status !== 200) {
+        throw new Error(
+          `the ${role} process started, but /readyz answered ${response.status}:\n${lines.join('\n')}`,
         );
-        if (status === 200) return;
-        if (Date.now() > deadline) {
-          throw new Error(`the ${role} process was not ready within ${ms} ms:\n${lines.join('\n')}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
   };
