@@ -71,9 +71,9 @@ export function createRateLimits(options: {
       // As if asked in order, a later limit does not count a request that an earlier one refused. Its
       // point is given back whether it was refused or not (a refused request is counted too); a point
       // that cannot be given back lapses with its minute.
-      const counted = kinds.slice(refused + 1).filter((_, i) => {
-        const result = taken[refused + 1 + i]!;
-        return result.status === 'fulfilled' || result.reason instanceof RateLimiterRes;
+      const counted = kinds.filter((_, i) => {
+        const result = taken[i]!;
+        return i > refused && (result.status === 'fulfilled' || result.reason instanceof RateLimiterRes);
       });
       await Promise.all(counted.map((kind) => limiters[kind].reward(key, 1).catch(() => undefined)));
       const rejection = (taken[refused] as PromiseRejectedResult).reason as unknown;
