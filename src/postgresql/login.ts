@@ -4,7 +4,11 @@ import pg from 'pg';
 import { Timeout, within } from '../lib/time.js';
 import type { ConnectLimits } from './connect.js';
 import { loginErrorCode, TargetError } from './errors.js';
+import { cacheScramKeys } from './scram.js';
 import { negotiateTls } from './tls.js';
+
+// Every SCRAM login of this process (a target's or the metadata store's) through scram.ts's primitives.
+cacheScramKeys();
 
 export interface Credentials {
   username: string;

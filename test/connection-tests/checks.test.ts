@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   check,
   draftFor,
+  onTarget,
   runDraft,
   sessionsOnTargets,
   targets,
@@ -113,6 +114,29 @@ describe('failures of the target, each at its check', () => {
   it('AUTH_FAILED: a wrong password', async () => {
     const test = await runDraft(h, draftFor(targets().scram, { password: CANARY_PASSWORD }));
     expect(failedAt(test, 'AUTHENTICATE', 'AUTH_FAILED').hint).toMatch(/password/);
+  });
+
+  it("SCRAM: a login derives its key again when the password or the role's salt changes", async () => {
+    // src/postgresql/scram.ts keeps each salted password for ten minutes: a kept key must never let a
+    // wrong password in, nor keep out the right one after the role's verifier changed.
+    const role = `scram_kept_${process.pid}`;
+    const login = async (password: string) =>
+      check(await runDraft(h, draftFor(targets().scram, { username: role, password })), 'AUTHENTICATE');
+    await onTarget('postgres', `CREATE ROLE ${role} LOGIN PASSWORD 'first-secret'`);
+    try {
+      await onTarget('postgres', `GRANT CONNECT ON DATABASE appdb TO ${role}`);
+      expect((await login('first-secret')).status).toBe('PASSED');
+      expect((await login('first-secret')).status).toBe('PASSED');
+      expect(await login('first-secreT')).toMatchObject({ status: 'FAILED', code: 'AUTH_FAILED' });
+      // The same password set again gets a new salt; a new password, a new salt too.
+      await onTarget('postgres', `ALTER ROLE ${role} PASSWORD 'first-secret'`);
+      expect((await login('first-secret')).status).toBe('PASSED');
+      await onTarget('postgres', `ALTER ROLE ${role} PASSWORD 'second-secret'`);
+      expect(await login('first-secret')).toMatchObject({ status: 'FAILED', code: 'AUTH_FAILED' });
+      expect((await login('second-secret')).status).toBe('PASSED');
+    } finally {
+      await onTarget('postgres', `DROP OWNED BY ${role}; DROP ROLE ${role}`);
+    }
   });
 
   it('HBA_REJECTED: a pg_hba.conf reject line', async () => {
