@@ -34,6 +34,7 @@ import {
   type RedisRole,
 } from './lib/redis.js';
 import { createOperationsService } from './operations/service.js';
+import { createSessionRevocations } from './operations/session-revocations.js';
 import { createEgressPolicy, ownEndpointsOf } from './postgresql/egress.js';
 import { loadSecretBox } from './secrets/secret-box.js';
 import { startWorkers } from './workers/worker.js';
@@ -378,7 +379,18 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
         },
       });
       api = await createApiServer(
-        { config, logger, metrics, events, dataSources, connectionTests, operations, audit, rateLimits },
+        {
+          config,
+          logger,
+          metrics,
+          events,
+          dataSources,
+          connectionTests,
+          operations,
+          audit,
+          rateLimits,
+          sessionRevocations: createSessionRevocations(db),
+        },
         { host: config.host, port: config.port, ready },
       );
       stack.push(() => api?.stop() ?? Promise.resolve());

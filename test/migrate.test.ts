@@ -44,6 +44,7 @@ it('creates the database once and migrates it safely from several processes at o
       'deployment',
       'event_payloads',
       'rate_limits',
+      'session_revocations',
       'target_slots',
     ]);
     const journal = (await import('../drizzle/meta/_journal.json', { with: { type: 'json' } })).default;

@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { EventBus } from '../lib/pubsub.js';
 import type { OperationsService } from '../operations/service.js';
+import type { SessionRevocations } from '../operations/session-revocations.js';
 import { ANONYMOUS, requireAdmin } from './auth.js';
 import type { RateLimits } from './rate-limits.js';
 
@@ -18,6 +19,8 @@ export interface ApiServices {
   audit: AuditTrail;
   rateLimits: RateLimits;
   events: EventBus;
+  /** Signed-out console sessions (session.ts). */
+  sessionRevocations: SessionRevocations;
 }
 
 /** What the API server needs; app.ts and the tests build it. */

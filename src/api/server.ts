@@ -168,7 +168,12 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions):
     }),
   );
   // The console's session cookie opens Bull Board in a browser (session.ts).
-  const sessions = createSessions({ tokens: config.apiTokens, events: deps.events, logger });
+  const sessions = await createSessions({
+    tokens: config.apiTokens,
+    events: deps.events,
+    revocations: deps.sessionRevocations,
+    logger,
+  });
   app.use(sessions.router);
   app.use(
     BULL_BOARD_PATH,

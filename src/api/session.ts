@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import type { Principal } from '../config.js';
 import type { Logger } from '../lib/logger.js';
 import { defineTopic, type EventBus } from '../lib/pubsub.js';
+import type { SessionRevocations } from '../operations/session-revocations.js';
 import { authenticate } from './auth.js';
 import { loopbackHost } from './open-mode.js';
 
@@ -15,7 +16,8 @@ import { loopbackHost } from './open-mode.js';
  * The cookie is `<payload>.<mac>`: the payload names the session (a random id), the token's name and
  * the expiry; the MAC is keyed by a key derived from that token, so every API process can check a
  * cookie from configuration alone, and removing or rotating a token ends its sessions. Signing out
- * revokes the session on every API process (over the event bus), and the cookie is cleared.
+ * revokes the session on every API process (over the event bus) and in the metadata store (for the
+ * processes started later), and the cookie is cleared.
  *
  * HttpOnly (no script reads it), SameSite=Strict (no cross-site request carries it), Secure unless the
  * console is reached as localhost, Path=/admin (Bull Board and this endpoint only), 8 hours at most.
@@ -90,12 +92,13 @@ export function sameOrigin(req: Request): boolean {
   }
 }
 
-export function createSessions(options: {
+export async function createSessions(options: {
   tokens: ReadonlyMap<string, Principal>;
   events: EventBus;
+  revocations: SessionRevocations;
   logger: Logger;
-}): Sessions {
-  const { tokens, events, logger } = options;
+}): Promise<Sessions> {
+  const { tokens, events, revocations: stored, logger } = options;
   /** sid → expiry: revoked sessions, forgotten once they would have expired anyway. */
   const revoked = new Map<string, number>();
   const revoke = (sid: string, exp: number) => {
@@ -108,6 +111,9 @@ export function createSessions(options: {
   const listening = (async () => {
     for await (const { sid, exp } of revocations) revoke(sid, exp);
   })().catch((error: unknown) => logger.warn({ err: error }, 'session revocations no longer received'));
+  // Then the sign-outs from before this process started (listening first, so that none falls between).
+  await events.subscribed();
+  for (const { sid, exp } of await stored.current()) revoke(sid, exp);
 
   const tokenNamed = (name: string) => {
     for (const [token, principal] of tokens) if (principal.name === name) return { token, principal };
@@ -164,12 +170,23 @@ export function createSessions(options: {
     return attributes.join('; ');
   };
 
-  /** Ends the session of the request's cookie everywhere, if it has a valid one. */
-  const endSessionOf = (req: Request) => {
+  /**
+   * Ends the session of the request's cookie everywhere, if it has a valid one: at once in the running
+   * processes, and for good once the metadata store has it (false when it could not be stored).
+   */
+  const endSessionOf = async (req: Request): Promise<boolean> => {
     const session = verify(cookieOf(req, SESSION_COOKIE));
-    if (!session) return;
-    revoke(session.payload.sid, session.payload.exp);
-    events.publish(revokedTopic, session.payload.sid, { sid: session.payload.sid, exp: session.payload.exp });
+    if (!session) return true;
+    const { sid, exp } = session.payload;
+    revoke(sid, exp);
+    events.publish(revokedTopic, sid, { sid, exp });
+    try {
+      await stored.add({ sid, exp });
+      return true;
+    } catch (error) {
+      logger.error({ err: error }, 'a signed-out console session could not be stored as revoked');
+      return false;
+    }
   };
 
   const unauthenticated = (res: Response, error: unknown) =>
@@ -189,7 +206,7 @@ export function createSessions(options: {
   });
   // Sign in: the token comes as a bearer header (never in a URL or a body that might be logged). The
   // answer says who it is; an admin also gets the cookie. No cookie is needed when the API is open.
-  router.post(SESSION_ROUTE, (req, res) => {
+  router.post(SESSION_ROUTE, async (req, res) => {
     const open = tokens.size === 0;
     let principal: Principal;
     try {
@@ -199,7 +216,7 @@ export function createSessions(options: {
       return;
     }
     // A session this browser held before (another token, or this one) is replaced, not left behind.
-    endSessionOf(req);
+    await endSessionOf(req);
     const body = { name: principal.name, role: principal.role, open, bullBoard: principal.role === 'admin' };
     if (open || principal.role !== 'admin') {
       if (!open) res.setHeader('set-cookie', cookie(req, '', 0));
@@ -212,14 +229,20 @@ export function createSessions(options: {
     res.json({ ...body, expiresAt: new Date(session.exp * 1000).toISOString() });
   });
   // Sign out: revokes the session (on every API process) and clears the cookie.
-  router.delete(SESSION_ROUTE, (req, res) => {
+  router.delete(SESSION_ROUTE, async (req, res) => {
     if (!sameOrigin(req)) {
       res.status(403).json({ code: 'FORBIDDEN', message: 'Cross-site request refused' });
       return;
     }
-    endSessionOf(req);
+    const durable = await endSessionOf(req);
     res.setHeader('set-cookie', cookie(req, '', 0));
-    res.status(204).end();
+    if (durable) res.status(204).end();
+    // Ended in every running process, but a process started later would still take the cookie.
+    else
+      res.status(503).json({
+        code: 'UNAVAILABLE',
+        message: 'Signed out of the running service, but the sign-out could not be stored: sign out again.',
+      });
   });
 
   return {

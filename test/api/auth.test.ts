@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { count } from '../support/db.js';
 import { CREATE_DATA_SOURCE, dataSourceInput } from '../support/factories.js';
-import { nextValue, startHarness, VIEWER_TOKEN, type Harness } from '../support/harness.js';
+import { ADMIN_TOKEN, nextValue, startHarness, VIEWER_TOKEN, type Harness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -122,6 +122,46 @@ describe('an API without tokens (development)', () => {
       expect(open.logs.join('')).toContain('the API is OPEN');
     } finally {
       await open.stop();
+    }
+  });
+});
+
+describe("the console's session cookie", () => {
+  const origin = () => new URL(h.url).origin;
+  /** Bull Board's status for a request that carries only the cookie. */
+  const board = async (url: string, cookie: string) =>
+    (await fetch(`${url}/admin/queues`, { headers: { cookie }, redirect: 'manual' })).status;
+
+  it('stays signed out on a process started after the sign-out', async () => {
+    const signIn = await fetch(`${origin()}/admin/session`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+    expect(await board(origin(), cookie)).toBe(200);
+
+    const signOut = await fetch(`${origin()}/admin/session`, {
+      method: 'DELETE',
+      headers: { cookie, origin: origin() },
+    });
+    expect(signOut.status).toBe(204);
+    expect(await board(origin(), cookie)).toBe(401);
+    expect(await count(h.pool, 'session_revocations')).toBe(1);
+
+    // A process of the same deployment started now never heard the sign-out on the event bus.
+    const later = await startHarness({ sharedWith: h, role: 'api' });
+    try {
+      const laterOrigin = new URL(later.url).origin;
+      expect(await board(laterOrigin, cookie)).toBe(401);
+      // The bearer token itself still opens it, and a new session does too.
+      const again = await fetch(`${laterOrigin}/admin/session`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      expect(await board(laterOrigin, again.headers.getSetCookie()[0]!.split(';')[0]!)).toBe(200);
+    } finally {
+      await later.stop();
     }
   });
 });
