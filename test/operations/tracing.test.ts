@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -196,5 +197,24 @@ describe('one trace from the API to the worker', () => {
         Object.keys(span.attributes).filter((key) => /password|user|host|port|database/i.test(key)),
       ).toEqual([]);
     }
+  });
+});
+
+describe('log lines', () => {
+  it('name the trace and span of the operation they were written in, and only then', async () => {
+    // A job for a test this deployment does not know: the worker drops it with a warning, in its span.
+    const testId = randomUUID();
+    await api.queue('connection-test').add('connection-test', { testId });
+    const span = await spanWhere(
+      'the job span',
+      (s) => s.name === 'process connection-test' && s.attributes['dss.connection_test.id'] === testId,
+    );
+    const lines = worker.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const dropped = lines.find((line) => line.testId === testId);
+    expect(dropped).toMatchObject({ level: 40, trace_id: traceOf(span), span_id: idOf(span) });
+    // Outside any operation (start-up), a line has no trace to name.
+    const started = lines.find((line) => line.msg === 'workers started');
+    expect(started).toBeDefined();
+    expect(started).not.toHaveProperty('trace_id');
   });
 });
