@@ -31,6 +31,11 @@ const bytes = (data: ArrayBuffer | Buffer) => (Buffer.isBuffer(data) ? data : Bu
  */
 export function cacheScramKeys(): void {
   const primitives = createRequire(import.meta.url)('pg/lib/crypto/utils.js') as ScramPrimitives;
+  // A pg that moved them would otherwise keep its own, and every login would silently cost more.
+  for (const name of ['deriveKey', 'hmacSha256', 'sha256'] as const) {
+    if (typeof primitives[name] !== 'function')
+      throw new Error(`pg/lib/crypto/utils.js has no ${name}: src/postgresql/scram.ts needs updating`);
+  }
   const secret = randomBytes(32);
   const kept = new Map<string, Promise<Buffer>>();
 
