@@ -1,4 +1,4 @@
-// `npm run bench:profile [-- --transport postgres] [-- --tests N | --typename N]`: where the service's CPU goes during
+// `npm run bench:profile [-- --transport postgres] [-- --tests N | --typename N] [-- --selection console]`: where the service's CPU goes during
 // connection tests. Starts a throwaway PostgreSQL and the built service under `node --cpu-prof`, runs N
 // connection tests (half one at a time, half from 32 clients), stops the service so that it writes its
 // profile, and prints the self time by package and by function: the "flame summary" of README's
@@ -28,6 +28,16 @@ const TYPENAMES = Number(arg('typename') ?? 0);
 /** What the figures are per: a test, or a `{ __typename }` request. */
 const UNITS = TYPENAMES > 0 ? TYPENAMES : UNITS_ARG;
 const UNIT = TYPENAMES > 0 ? 'request' : 'test';
+/**
+ * `--selection console`: each test followed with the console's selection (web/src/api/documents.ts,
+ * TestFields), rather than `{ status }`, to see what the subscription's execution of each event costs.
+ */
+const SELECTION =
+  arg('selection') === 'console'
+    ? `id dataSourceId status errorCode message queuedAt startedAt finishedAt durationMs
+       checks { endpoint name status code message hint durationMs }
+       server { version inRecovery walLevel readableSchemas } standbyServer { version inRecovery }`
+    : 'status';
 const TOKEN = 'profile-admin-token-0123456789';
 /** The metadata server's log (stderr of the Debian cluster), where log_statement=all writes. */
 const PG_LOG = process.env.PG_LOG ?? '/var/log/postgresql/postgresql-15-main.log';
@@ -148,7 +158,7 @@ async function main() {
       let status = '';
       ws.subscribe<{ connectionTestUpdated: { status: string } }>(
         {
-          query: 'subscription($id: ID!) { connectionTestUpdated(testId: $id) { status } }',
+          query: `subscription($id: ID!) { connectionTestUpdated(testId: $id) { ${SELECTION} } }`,
           variables: { id },
         },
         {

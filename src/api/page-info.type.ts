@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'Where a page ends (Relay cursor pagination).' })
+@ObjectType({ simpleResolvers: true, description: 'Where a page ends (Relay cursor pagination).' })
 export class PageInfo {
   @Field(() => Boolean, { description: 'Whether more items follow this page.' })
   hasNextPage!: boolean;

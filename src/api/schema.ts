@@ -11,7 +11,12 @@ import { DateTimeScalar } from './scalars.js';
 // Last: type-graphql prints types in the order their classes were loaded.
 import { AuditEventResolver } from './audit/audit-event.resolver.js';
 
-/** Every resolver error passes here, where its request id and the logger are at hand. */
+/**
+ * Every resolver error passes here, where its request id and the logger are at hand. Only resolvers
+ * (queries, mutations, subscriptions, field resolvers) can throw: every object type is declared with
+ * `simpleResolvers`, so that its plain fields are read by graphql's default resolver rather than
+ * through this middleware, which would make each field of each result an async call of its own.
+ */
 const mapErrors: MiddlewareFn<ApiContext> = async ({ context }, next) => {
   try {
     return (await next()) as unknown;

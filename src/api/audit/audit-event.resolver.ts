@@ -7,7 +7,10 @@ import { AuditActionEnum } from '../enums.js';
 import { PageInfo } from '../page-info.type.js';
 import { DateTimeScalar } from '../scalars.js';
 
-@ObjectType({ description: 'One change or test request, as the audit trail recorded it (admin only).' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One change or test request, as the audit trail recorded it (admin only).',
+})
 export class AuditEvent {
   @Field(() => ID, { description: 'Assigned when it was recorded.' })
   id!: string;
@@ -37,7 +40,7 @@ export class AuditEvent {
   clientAddress!: string;
 }
 
-@ObjectType({ description: 'One event in a page of the audit trail.' })
+@ObjectType({ simpleResolvers: true, description: 'One event in a page of the audit trail.' })
 export class AuditEventEdge {
   @Field(() => String, { description: 'Pass as `after` to get the events after this one.' })
   cursor!: string;
@@ -46,7 +49,7 @@ export class AuditEventEdge {
   node!: AuditEvent;
 }
 
-@ObjectType({ description: 'A page of the audit trail, newest first.' })
+@ObjectType({ simpleResolvers: true, description: 'A page of the audit trail, newest first.' })
 export class AuditEventConnection {
   @Field(() => [AuditEventEdge], { description: 'The events of this page.' })
   edges!: AuditEventEdge[];

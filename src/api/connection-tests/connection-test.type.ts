@@ -9,7 +9,7 @@ import {
 } from '../enums.js';
 import { PageInfo } from '../page-info.type.js';
 
-@ObjectType({ description: 'What the SERVER check found out about an endpoint.' })
+@ObjectType({ simpleResolvers: true, description: 'What the SERVER check found out about an endpoint.' })
 export class ServerInfo {
   @Field(() => String, { description: "The server's version, e.g. 16.4." })
   version!: string;
@@ -30,7 +30,7 @@ export class ServerInfo {
   readableSchemas!: string[] | null;
 }
 
-@ObjectType({ description: 'One check of a connection test, against one endpoint.' })
+@ObjectType({ simpleResolvers: true, description: 'One check of a connection test, against one endpoint.' })
 export class Check {
   @Field(() => EndpointRoleEnum, { description: 'The endpoint it ran against.' })
   endpoint!: string;
@@ -58,6 +58,7 @@ export class Check {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     "One run of the seed's Test Connection: of a saved data source, or of a draft (parameters not saved).",
 })
@@ -102,7 +103,7 @@ export class ConnectionTest {
   durationMs!: number | null;
 }
 
-@ObjectType({ description: "One test in a page of a data source's tests." })
+@ObjectType({ simpleResolvers: true, description: "One test in a page of a data source's tests." })
 export class ConnectionTestEdge {
   @Field(() => String, { description: 'Pass as `after` to get the tests after this one.' })
   cursor!: string;
@@ -111,7 +112,10 @@ export class ConnectionTestEdge {
   node!: ConnectionTest;
 }
 
-@ObjectType({ description: "A page of a data source's connection tests, newest first." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A page of a data source's connection tests, newest first.",
+})
 export class ConnectionTestConnection {
   @Field(() => [ConnectionTestEdge], { description: 'The tests of this page.' })
   edges!: ConnectionTestEdge[];

@@ -11,7 +11,7 @@ import {
 import { PageInfo } from '../page-info.type.js';
 import { DateTimeScalar } from '../scalars.js';
 
-@ObjectType({ description: 'A host and port of a database server.' })
+@ObjectType({ simpleResolvers: true, description: 'A host and port of a database server.' })
 export class Endpoint {
   @Field(() => String, { description: 'A DNS name or an IP address.' })
   host!: string;
@@ -21,6 +21,7 @@ export class Endpoint {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     "The heartbeat the service writes into the data source's database, so that incremental synchronisation shows no false latency while the source is idle (seed: Database Attributes).",
 })
@@ -56,6 +57,7 @@ export class Heartbeat {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'A saved set of parameters for one PostgreSQL database (seed: the Create Data Source dialog). The password is never returned.',
 })
@@ -135,7 +137,7 @@ export class DataSource {
   lastTestId!: string | null;
 }
 
-@ObjectType({ description: 'One data source in a page of dataSources.' })
+@ObjectType({ simpleResolvers: true, description: 'One data source in a page of dataSources.' })
 export class DataSourceEdge {
   @Field(() => String, { description: 'Pass as `after` to get the data sources after this one.' })
   cursor!: string;
@@ -144,7 +146,10 @@ export class DataSourceEdge {
   node!: DataSource;
 }
 
-@ObjectType({ description: 'A page of data sources, newest first (Relay cursor pagination).' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A page of data sources, newest first (Relay cursor pagination).',
+})
 export class DataSourceConnection {
   @Field(() => [DataSourceEdge], { description: 'The data sources of this page.' })
   edges!: DataSourceEdge[];
@@ -156,7 +161,10 @@ export class DataSourceConnection {
   totalCount!: number;
 }
 
-@ObjectType({ description: 'A change to a data source, as dataSourceEvents sends it.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A change to a data source, as dataSourceEvents sends it.',
+})
 export class DataSourceEvent {
   @Field(() => DataSourceEventKindEnum, { description: 'What happened.' })
   kind!: string;
@@ -171,7 +179,7 @@ export class DataSourceEvent {
   at!: Date;
 }
 
-@ObjectType({ description: 'What createDataSource returns.' })
+@ObjectType({ simpleResolvers: true, description: 'What createDataSource returns.' })
 export class CreateDataSourcePayload {
   @Field(() => DataSource, { description: 'The saved data source.' })
   dataSource!: DataSource;
@@ -182,7 +190,7 @@ export class CreateDataSourcePayload {
   test!: ConnectionTest;
 }
 
-@ObjectType({ description: 'What updateDataSource returns.' })
+@ObjectType({ simpleResolvers: true, description: 'What updateDataSource returns.' })
 export class UpdateDataSourcePayload {
   @Field(() => DataSource, { description: 'The data source as it now is.' })
   dataSource!: DataSource;
@@ -194,7 +202,7 @@ export class UpdateDataSourcePayload {
   test!: ConnectionTest | null;
 }
 
-@ObjectType({ description: 'What deleteDataSource returns.' })
+@ObjectType({ simpleResolvers: true, description: 'What deleteDataSource returns.' })
 export class DeleteDataSourcePayload {
   @Field(() => ID, { description: 'The id of the deleted data source.' })
   id!: string;

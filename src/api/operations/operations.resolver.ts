@@ -3,7 +3,7 @@ import { requireAdmin } from '../auth.js';
 import { actorOf, admitMutation, type ApiContext } from '../context.js';
 import { DateTimeScalar } from '../scalars.js';
 
-@ObjectType({ description: "A BullMQ queue's job counts and state." })
+@ObjectType({ simpleResolvers: true, description: "A BullMQ queue's job counts and state." })
 export class QueueStats {
   @Field(() => String, { description: 'The queue: connection-test, heartbeat or maintenance.' })
   name!: string;
@@ -30,7 +30,7 @@ export class QueueStats {
   workers!: number;
 }
 
-@ObjectType({ description: 'A job that failed its last attempt (admin only).' })
+@ObjectType({ simpleResolvers: true, description: 'A job that failed its last attempt (admin only).' })
 export class FailedJob {
   @Field(() => String, { description: "BullMQ's job id." })
   id!: string;
