@@ -228,7 +228,7 @@ export async function createSessions(options: {
     res.setHeader('set-cookie', cookie(req, session.value, SESSION_TTL_SECONDS));
     res.json({ ...body, expiresAt: new Date(session.exp * 1000).toISOString() });
   });
-  // Sign out: revokes the session (on every API process) and clears the cookie.
+  // Sign out: revokes the session (on every API process, and in the metadata store) and clears the cookie.
   router.delete(SESSION_ROUTE, async (req, res) => {
     if (!sameOrigin(req)) {
       res.status(403).json({ code: 'FORBIDDEN', message: 'Cross-site request refused' });
@@ -241,7 +241,8 @@ export async function createSessions(options: {
     else
       res.status(503).json({
         code: 'UNAVAILABLE',
-        message: 'Signed out of the running service, but the sign-out could not be stored: sign out again.',
+        message:
+          'Signed out of the running service, but the sign-out could not be stored: an api process started later would accept this session until it expires.',
       });
   });
 

@@ -164,4 +164,25 @@ describe("the console's session cookie", () => {
       await later.stop();
     }
   });
+
+  it('says so (503) when the metadata store cannot keep a sign-out, and still ends the session here', async () => {
+    const signIn = await fetch(`${origin()}/admin/session`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+    await h.pool.query('ALTER TABLE session_revocations RENAME TO session_revocations_away');
+    try {
+      const signOut = await fetch(`${origin()}/admin/session`, {
+        method: 'DELETE',
+        headers: { cookie, origin: origin() },
+      });
+      expect(signOut.status).toBe(503);
+      expect(((await signOut.json()) as { code: string }).code).toBe('UNAVAILABLE');
+      expect(signOut.headers.getSetCookie()[0]).toMatch(/Max-Age=0/);
+      expect(await board(origin(), cookie)).toBe(401);
+    } finally {
+      await h.pool.query('ALTER TABLE session_revocations_away RENAME TO session_revocations');
+    }
+  });
 });
