@@ -117,7 +117,13 @@ async function main() {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'dist/main.js', 'all'],
+    [
+      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      '--cpu-prof',
+      `--cpu-prof-dir=${profileDir}`,
+      'dist/main.js',
+      'all',
+    ],
     {
       env: {
         PATH: process.env.PATH ?? '',
