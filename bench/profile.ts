@@ -1,10 +1,11 @@
-// `npm run bench:profile [-- --transport postgres] [-- --tests N | --typename N] [-- --selection console]`: where the service's CPU goes during
-// connection tests. Starts a throwaway PostgreSQL and the built service under `node --cpu-prof`, runs N
-// connection tests (half one at a time, half from 32 clients), stops the service so that it writes its
-// profile, and prints the self time by package and by function: the "flame summary" of README's
-// Performance section. It also counts what a test costs the stores: the statements the metadata store
-// ran for it (log_statement=all on the profile's own database, read back from PG_LOG) and the commands
-// of a Redis server of its own, with that Redis's CPU.
+// `npm run bench:profile [-- --transport postgres] [-- --tests N | --typename N] [-- --selection console]`:
+// where the service's CPU goes during connection tests. Starts a throwaway PostgreSQL and the built
+// service under `node --cpu-prof`, runs N connection tests (half one at a time, half from 32
+// clients), stops the service so that it writes its profile, and prints the self time by package
+// and by function: the "flame summary" of README's Performance section. It also counts what a test
+// costs the stores: the statements the metadata store ran for it (log_statement=all on the
+// profile's own database, read back from PG_LOG) and the commands of a Redis server of its own,
+// with that Redis's CPU.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
