@@ -17,7 +17,22 @@ export interface DrcAccess {
   canWriteTable: boolean;
 }
 
-/** One catalog query; lookups by oid, since to_regclass('drc.heartbeat') raises without USAGE on drc. */
+/**
+ * The one catalog query of inspectDrc, which the HEARTBEAT check sends ahead with the other checks'
+ * reads (connection-tests/checks/endpoint.ts). Lookups by oid, since to_regclass('drc.heartbeat')
+ * raises without USAGE on drc.
+ */
+export const drcRead = {
+  text: `WITH drc AS (SELECT oid FROM pg_namespace WHERE nspname = 'drc'),
+          hb AS (SELECT c.oid FROM pg_class c JOIN drc ON c.relnamespace = drc.oid WHERE c.relname = 'heartbeat')
+     SELECT has_database_privilege(current_database(), 'CREATE') AS create_schema,
+            EXISTS (SELECT 1 FROM drc) AS drc_exists,
+            (SELECT has_schema_privilege(oid, 'CREATE') FROM drc) AS create_in_drc,
+            (SELECT has_schema_privilege(oid, 'USAGE') FROM drc) AS usage_drc,
+            EXISTS (SELECT 1 FROM hb) AS table_exists,
+            (SELECT has_table_privilege(oid, 'INSERT') AND has_table_privilege(oid, 'UPDATE') FROM hb) AS can_write`,
+};
+
 export async function inspectDrc(query: Query): Promise<DrcAccess> {
   const [row] = await query<{
     create_schema: boolean;
@@ -26,16 +41,7 @@ export async function inspectDrc(query: Query): Promise<DrcAccess> {
     usage_drc: boolean | null;
     table_exists: boolean;
     can_write: boolean | null;
-  }>(
-    `WITH drc AS (SELECT oid FROM pg_namespace WHERE nspname = 'drc'),
-          hb AS (SELECT c.oid FROM pg_class c JOIN drc ON c.relnamespace = drc.oid WHERE c.relname = 'heartbeat')
-     SELECT has_database_privilege(current_database(), 'CREATE') AS create_schema,
-            EXISTS (SELECT 1 FROM drc) AS drc_exists,
-            (SELECT has_schema_privilege(oid, 'CREATE') FROM drc) AS create_in_drc,
-            (SELECT has_schema_privilege(oid, 'USAGE') FROM drc) AS usage_drc,
-            EXISTS (SELECT 1 FROM hb) AS table_exists,
-            (SELECT has_table_privilege(oid, 'INSERT') AND has_table_privilege(oid, 'UPDATE') FROM hb) AS can_write`,
-  );
+  }>(drcRead.text);
   return {
     canCreateSchema: row?.create_schema ?? false,
     schemaExists: row?.drc_exists ?? false,

@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import type pg from 'pg';
 import type { RoledEndpoint, SslMode } from '../../datasources/model.js';
+import { drcRead } from '../../heartbeat/sql.js';
 import type { LoginLimits } from '../../postgresql/login.js';
 import { boundedQuery, type Query } from '../../postgresql/session.js';
 import { within } from '../../lib/time.js';
@@ -89,14 +90,15 @@ export async function probeEndpoint(
     client = await step('AUTHENTICATE', () =>
       checkAuthenticate(stream, { ...params, host: endpoint.host, port: endpoint.port, address }, limits),
     );
-    // The catalogue reads of SERVER, SCHEMA, READ_PRIVILEGES and INCREMENTAL go out together (the
-    // client is in pg's pipeline mode): one round trip instead of four. Each check still takes its own
-    // answer, in its turn, and is recorded with its own duration.
+    // The catalogue reads of SERVER, SCHEMA, READ_PRIVILEGES, INCREMENTAL and HEARTBEAT go out together
+    // (the client is in pg's pipeline mode): one round trip instead of five. Each check still takes its
+    // own answer, in its turn, and is recorded with its own duration.
     const query = sentAhead(boundedQuery(client, limits.queryTimeoutMs), [
       serverRead,
       schemaRead(params.schemaName),
       readPrivilegesRead(params.schemaName),
       ...(endpoint.role === 'STANDBY' ? [] : [incrementalRead]),
+      ...(endpoint.role === 'STANDBY' || !params.heartbeatEnabled ? [] : [drcRead]),
     ]);
     // The facts are reported even when the role or version then fails the check.
     await step('SERVER', async () => {
