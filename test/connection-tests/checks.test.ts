@@ -10,6 +10,9 @@ import {
 } from '../support/connection-tests.js';
 import { CANARY_PASSWORD } from '../support/env.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { ROLES, startServerOf } from '../support/pg-targets.js';
+import { embeddedBinaries } from '../../src/lib/embedded-postgres.js';
+import pg from 'pg';
 
 // Every ConnectionErrorCode a local server can produce, produced for real by the throwaway servers of
 // test/support/pg-targets.ts, and asserted with its check and its hint.
@@ -222,6 +225,45 @@ describe('failures of the target, each at its check', () => {
     expect(warned.hint).toBe(
       'ALTER ROLE "app_norepl" REPLICATION; (or use a superuser). Full migration works without it.',
     );
+  });
+
+  it('REPLICATION_CAPACITY is a warning when every WAL sender is taken', { timeout: 60_000 }, async () => {
+    // A server of its own: the shared ones must keep their WAL senders for the standby and other tests.
+    const { server, stop } = await startServerOf(await embeddedBinaries());
+    const senders: pg.Client[] = [];
+    try {
+      const target = server.primary;
+      const { max } = (
+        await onTarget<{ max: number }>(
+          'postgres',
+          `SELECT current_setting('max_wal_senders')::int AS max`,
+          [],
+          target,
+        )
+      )[0]!;
+      // Each replication connection is a WAL sender from its start, streaming or not.
+      for (let i = 0; i < max; i += 1) {
+        // pg sends `replication` in the startup packet; its types do not list it.
+        const sender = new pg.Client({
+          ...target,
+          user: 'postgres',
+          password: ROLES.postgres.password,
+          database: 'appdb',
+          replication: 'database',
+        } as pg.ClientConfig);
+        await sender.connect();
+        senders.push(sender);
+      }
+      const test = await runDraft(h, draftFor(target));
+      expect(test.status).toBe('PASSED');
+      expect(check(test, 'INCREMENTAL')).toMatchObject({ status: 'WARNING', code: 'REPLICATION_CAPACITY' });
+      expect(check(test, 'INCREMENTAL').message).toMatch(/WAL sender/);
+      await senders.pop()!.end();
+      expect(check(await runDraft(h, draftFor(target)), 'INCREMENTAL').status).toBe('PASSED');
+    } finally {
+      await Promise.all(senders.map((sender) => sender.end()));
+      await stop();
+    }
   });
 
   it('PERMISSION_DENIED at HEARTBEAT: the user cannot create drc, and the hint names the GRANT', async () => {
