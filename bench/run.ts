@@ -328,7 +328,7 @@ async function directChecks(
   const incremental = `SELECT current_setting('wal_level') AS wal_level,
     (SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user) AS can_replicate,
     current_setting('max_replication_slots')::int - (SELECT count(*) FROM pg_replication_slots)::int AS free_slots,
-    current_setting('max_wal_senders')::int - (SELECT count(*) FROM pg_stat_replication)::int AS free_senders`;
+    current_setting('max_wal_senders')::int - (SELECT count(*) FROM pg_stat_get_wal_senders())::int AS free_senders`;
   if (options.pipelined) {
     const answered = (query: Promise<unknown>) => query.then(step);
     await Promise.all(
@@ -687,16 +687,18 @@ async function main() {
         checks: [] as number[],
         finishedToClient: [] as number[],
       };
+      /** Each check's own duration, by name: where within the checks the time goes. */
+      const byCheck = new Map<string, number[]>();
       for (const run of runs) {
         const { connectionTest: test } = await gql<{
           connectionTest: {
             queuedAt: string;
             startedAt: string;
             finishedAt: string;
-            checks: { durationMs: number | null }[];
+            checks: { name: string; durationMs: number | null }[];
           };
         }>(
-          'query($id: ID!) { connectionTest(id: $id) { queuedAt startedAt finishedAt checks { durationMs } } }',
+          'query($id: ID!) { connectionTest(id: $id) { queuedAt startedAt finishedAt checks { name durationMs } } }',
           {
             id: run.testId,
           },
@@ -706,13 +708,22 @@ async function main() {
         stages.queuedToStarted.push(started! - queued!);
         stages.run.push(finished! - started!);
         stages.checks.push(test.checks.reduce((sum, check) => sum + (check.durationMs ?? 0), 0));
+        for (const check of test.checks) {
+          if (check.durationMs === null) continue;
+          const values = byCheck.get(check.name) ?? [];
+          values.push(check.durationMs);
+          byCheck.set(check.name, values);
+        }
         stages.finishedToClient.push(run.doneAt - finished!);
       }
       const at = (p: number) =>
         Object.fromEntries(
           Object.entries(stages).map(([stage, values]) => [stage, round(percentile(values, p), 1)]),
         ) as Record<keyof typeof stages, number>;
-      return { p50: at(50), p99: at(99) };
+      const checksP50 = Object.fromEntries(
+        [...byCheck].map(([name, values]) => [name, round(percentile(values, 50), 2)]),
+      );
+      return { p50: at(50), p99: at(99), checksP50 };
     };
     try {
       // Latency, sequential, interleaved with the direct baseline so that drift hits both alike.
@@ -790,6 +801,7 @@ async function main() {
           },
           stagesP50: latency.stages.p50,
           stagesP99: latency.stages.p99,
+          checksP50: latency.stages.checksP50,
         },
         throughputPerSecond: throughput,
         cpuMsPerTest: {
@@ -1297,6 +1309,7 @@ function printTable(r: {
     ratio: { p50: number; p99: number };
     stagesP50: Record<'mutation' | 'queuedToStarted' | 'run' | 'checks' | 'finishedToClient', number>;
     stagesP99: Record<'mutation' | 'queuedToStarted' | 'run' | 'checks' | 'finishedToClient', number>;
+    checksP50: Record<string, number>;
   };
   throughputPerSecond: Record<string, { service: number; direct: number; ratio: number }>;
   cpuMsPerTest: {
@@ -1375,6 +1388,18 @@ function printTable(r: {
       'latency stages p50 (ms)',
       `mutation ${r.latencyMs.stagesP50.mutation}, queued→started ${r.latencyMs.stagesP50.queuedToStarted}`,
       `run ${r.latencyMs.stagesP50.run} (checks ${r.latencyMs.stagesP50.checks}), finished→client ${r.latencyMs.stagesP50.finishedToClient}`,
+      '',
+    ],
+    [
+      'checks p50 (ms)',
+      Object.entries(r.latencyMs.checksP50)
+        .slice(0, 5)
+        .map(([name, ms]) => `${name} ${ms}`)
+        .join(', '),
+      Object.entries(r.latencyMs.checksP50)
+        .slice(5)
+        .map(([name, ms]) => `${name} ${ms}`)
+        .join(', '),
       '',
     ],
     [
