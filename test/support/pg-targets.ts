@@ -15,7 +15,7 @@ import {
   symlink,
   writeFile,
 } from 'node:fs/promises';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -293,9 +293,6 @@ async function tail(file: string, lines = 40): Promise<string> {
     return '(no log)';
   }
 }
-
-// The pause between two polls of a server that is starting (no event says when it is ready); never a wait in a test.
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A fresh temp dir for throwaway clusters of one set of binaries: `server` names one, `initPrimary`
@@ -581,7 +578,7 @@ export async function startTargets(
       await lowLevelBaseBackup(scram, standby, ws.account, { major, conninfo });
     }
     await ws.start(standby);
-    await waitForStandby(standby.port, scram.port);
+    await waitForStandby(standby);
 
     const target = (port: number): PgTarget => ({ host: HOST, port });
     return {
@@ -662,7 +659,7 @@ export async function startServerOf(
         conninfo: standbyConninfo(primary.port),
       });
       await ws.start(server);
-      await waitForStandby(server.port, primary.port);
+      await waitForStandby(server);
       standby = { host: HOST, port: server.port };
     }
     return { server: { major, primary: { host: HOST, port: primary.port }, standby }, stop: ws.stop };
@@ -819,52 +816,55 @@ async function settleAll(promises: Promise<unknown>[]): Promise<void> {
   if (failure) throw failure.reason;
 }
 
-/** Waits until the standby is in recovery, has the roles and appdb, and streams from the primary. */
-async function waitForStandby(standbyPort: number, primaryPort: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  let last = 'not checked';
-  while (Date.now() < deadline) {
-    try {
-      const standbyState = await withClient(
-        superuserConfig(standbyPort, 'postgres', false),
-        async (client) => {
-          const result = await client.query<{
-            recovery: boolean;
-            roles: boolean;
-            appdb: boolean;
-            streaming: boolean;
-          }>(
-            `SELECT pg_is_in_recovery() AS recovery,
-                  EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hba_rejected') AS roles,
-                  EXISTS (SELECT 1 FROM pg_database WHERE datname = 'appdb') AS appdb,
-                  EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') AS streaming`,
-          );
-          return result.rows[0];
-        },
+/**
+ * Resolves once `file` contains `text`: a server's own log says when something happened, and the
+ * watcher wakes on each write to it. Rejects after `ms` with the log's last lines.
+ */
+async function untilLogged(file: string, text: string, ms: number): Promise<void> {
+  const has = async () => (await readFile(file, 'utf8').catch(() => '')).includes(text);
+  let watcher: FSWatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const look = () => has().then((found) => found && resolve(), reject);
+      // Watching first, then looking once: a line written in between still wakes the watcher.
+      watcher = watch(file, () => void look());
+      timer = setTimeout(
+        () =>
+          void tail(file).then((last) =>
+            reject(new Error(`"${text}" not in ${file} after ${ms} ms:\n${last}`)),
+          ),
+        ms,
       );
-      const primaryStreaming = await withClient(
-        superuserConfig(primaryPort, 'postgres', false),
-        async (client) => {
-          const result = await client.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_stat_replication WHERE application_name = 'standby' AND state = 'streaming'`,
-          );
-          return (result.rows[0]?.n ?? 0) > 0;
-        },
-      );
-      if (
-        standbyState?.recovery &&
-        standbyState.roles &&
-        standbyState.appdb &&
-        standbyState.streaming &&
-        primaryStreaming
-      ) {
-        return;
-      }
-      last = JSON.stringify({ ...standbyState, primaryStreaming });
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await sleep(100);
+      void look();
+    });
+  } finally {
+    watcher?.close();
+    clearTimeout(timer);
   }
-  throw new Error(`standby not ready after 30s: ${last}`);
+}
+
+/**
+ * Waits until the standby streams from the primary: its WAL receiver logs "started streaming WAL from
+ * primary" (every major from 10 on) once it does. Then checks once that it is in recovery, has the
+ * roles and appdb, and that its receiver says streaming.
+ */
+async function waitForStandby(standby: PgServer): Promise<void> {
+  await untilLogged(standby.logFile, 'started streaming WAL from primary', 30_000);
+  const state = await withClient(superuserConfig(standby.port, 'postgres', false), async (client) => {
+    const result = await client.query<{
+      recovery: boolean;
+      roles: boolean;
+      appdb: boolean;
+      streaming: boolean;
+    }>(
+      `SELECT pg_is_in_recovery() AS recovery,
+              EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hba_rejected') AS roles,
+              EXISTS (SELECT 1 FROM pg_database WHERE datname = 'appdb') AS appdb,
+              EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') AS streaming`,
+    );
+    return result.rows[0];
+  });
+  if (!(state?.recovery && state.roles && state.appdb && state.streaming))
+    throw new Error(`standby ${standby.name} not ready: ${JSON.stringify(state)}`);
 }
