@@ -131,21 +131,24 @@ describe("the console's session cookie", () => {
   /** Bull Board's status for a request that carries only the cookie. */
   const board = async (url: string, cookie: string) =>
     (await fetch(`${url}/admin/queues`, { headers: { cookie }, redirect: 'manual' })).status;
-
-  it('stays signed out on a process started after the sign-out', async () => {
-    const signIn = await fetch(`${origin()}/admin/session`, {
+  /** Signs in as the admin on `url`: the answer's status and the cookie it set. */
+  const signIn = async (url: string) => {
+    const response = await fetch(`${url}/admin/session`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
-    expect(signIn.status).toBe(200);
-    const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+    return { status: response.status, cookie: response.headers.getSetCookie()[0]!.split(';')[0]! };
+  };
+  const signOut = (cookie: string) =>
+    fetch(`${origin()}/admin/session`, { method: 'DELETE', headers: { cookie, origin: origin() } });
+
+  it('stays signed out on a process started after the sign-out', async () => {
+    const first = await signIn(origin());
+    expect(first.status).toBe(200);
+    const { cookie } = first;
     expect(await board(origin(), cookie)).toBe(200);
 
-    const signOut = await fetch(`${origin()}/admin/session`, {
-      method: 'DELETE',
-      headers: { cookie, origin: origin() },
-    });
-    expect(signOut.status).toBe(204);
+    expect((await signOut(cookie)).status).toBe(204);
     expect(await board(origin(), cookie)).toBe(401);
     expect(await count(h.pool, 'session_revocations')).toBe(1);
 
@@ -155,31 +158,20 @@ describe("the console's session cookie", () => {
       const laterOrigin = new URL(later.url).origin;
       expect(await board(laterOrigin, cookie)).toBe(401);
       // The bearer token itself still opens it, and a new session does too.
-      const again = await fetch(`${laterOrigin}/admin/session`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      });
-      expect(await board(laterOrigin, again.headers.getSetCookie()[0]!.split(';')[0]!)).toBe(200);
+      expect(await board(laterOrigin, (await signIn(laterOrigin)).cookie)).toBe(200);
     } finally {
       await later.stop();
     }
   });
 
   it('says so (503) when the metadata store cannot keep a sign-out, and still ends the session here', async () => {
-    const signIn = await fetch(`${origin()}/admin/session`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
-    const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+    const { cookie } = await signIn(origin());
     await h.pool.query('ALTER TABLE session_revocations RENAME TO session_revocations_away');
     try {
-      const signOut = await fetch(`${origin()}/admin/session`, {
-        method: 'DELETE',
-        headers: { cookie, origin: origin() },
-      });
-      expect(signOut.status).toBe(503);
-      expect(((await signOut.json()) as { code: string }).code).toBe('UNAVAILABLE');
-      expect(signOut.headers.getSetCookie()[0]).toMatch(/Max-Age=0/);
+      const refused = await signOut(cookie);
+      expect(refused.status).toBe(503);
+      expect(((await refused.json()) as { code: string }).code).toBe('UNAVAILABLE');
+      expect(refused.headers.getSetCookie()[0]).toMatch(/Max-Age=0/);
       expect(await board(origin(), cookie)).toBe(401);
     } finally {
       await h.pool.query('ALTER TABLE session_revocations_away RENAME TO session_revocations');
