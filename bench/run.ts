@@ -16,6 +16,7 @@ import pg from 'pg';
 import { createGraphQLClient } from '../test/support/client.js';
 import { ROLES, startTargets, type PgTarget } from '../test/support/pg-targets.js';
 import { freePort } from '../test/support/service-process.js';
+import { directChecks, dropFloorTables, prepareFloorTables, queueFloorTest, runFloorTest } from './floor.js';
 
 const QUICK = process.argv.includes('--quick');
 const argOf = (name: string) => {
@@ -25,12 +26,14 @@ const argOf = (name: string) => {
 const P = QUICK
   ? {
       latencyRuns: 30,
-      throughputSeconds: 2,
+      throughputSeconds: 1.5,
       apiSeconds: 2,
+      // The creates queue a test each, which the API phase waits for: fewer of them in a quick run.
+      createSeconds: 1,
       fanoutClients: 200,
       fanoutChanges: 5,
       beatSources: 10,
-      beatSeconds: 6,
+      beatSeconds: 4,
       scaleSources: 0,
       scaleSeconds: 0,
     }
@@ -38,6 +41,7 @@ const P = QUICK
       latencyRuns: 200,
       throughputSeconds: 10,
       apiSeconds: 8,
+      createSeconds: 8,
       fanoutClients: 1000,
       fanoutChanges: 20,
       beatSources: 50,
@@ -204,10 +208,18 @@ async function startRedis(): Promise<{ url: string; pid: number; stop: () => Pro
   };
 }
 
-/** Apollo + Express alone (bench/bare-apollo.ts) in a process of its own: the `{ __typename }` reference. */
-async function startBareApollo(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-apollo.ts'], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+/**
+ * A reference server of the benchmark's own in a process of its own, once it prints `ready <url>`:
+ * Apollo + Express alone (bench/bare-apollo.ts, the `{ __typename }` reference) or the floor of the
+ * design behind its API (bench/floor-service.ts).
+ */
+async function startReference(
+  script: 'bench/bare-apollo.ts' | 'bench/floor-service.ts',
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -217,7 +229,7 @@ async function startBareApollo(): Promise<{ child: ChildProcess; url: string }> 
       const found = /ready (\S+)/.exec(out);
       if (found) resolve(found[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`bare Apollo exited (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
   });
   return { child, url };
 }
@@ -293,60 +305,6 @@ async function load(
   return durations;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The baseline: the checks a connection test makes, done directly with pg (connect, queries, end).
-
-async function directChecks(
-  target: PgTarget,
-  options: {
-    /** Called before connecting, once connected, and after each query. */
-    step?: () => void;
-    /** The four catalogue reads sent at once, as the service sends them (pg's pipeline mode). */
-    pipelined?: boolean;
-  } = {},
-): Promise<void> {
-  const step = options.step ?? (() => undefined);
-  const client = new pg.Client({
-    ...target,
-    user: 'app_full',
-    password: ROLES.app_full.password,
-    database: 'appdb',
-    pipeline: options.pipelined === true,
-  });
-  step();
-  await client.connect();
-  step();
-  const inScope = `nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%'
-    AND has_schema_privilege(n.oid, 'USAGE')`;
-  const server = `SELECT current_setting('server_version') AS version, current_setting('server_version_num')::int AS version_num,
-    pg_is_in_recovery() AS in_recovery, current_setting('wal_level') AS wal_level`;
-  const schemas = `SELECT nspname AS name FROM pg_namespace n WHERE ${inScope} ORDER BY nspname`;
-  const readable = (schemasInScope: string) =>
-    `SELECT count(*)::int AS total, count(*) FILTER (WHERE has_table_privilege(c.oid, 'SELECT'))::int AS readable
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE ${schemasInScope} AND c.relkind IN ('r','p','v','m','f')`;
-  const incremental = `SELECT current_setting('wal_level') AS wal_level,
-    (SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user) AS can_replicate,
-    current_setting('max_replication_slots')::int - (SELECT count(*) FROM pg_replication_slots)::int AS free_slots,
-    current_setting('max_wal_senders')::int - (SELECT count(*) FROM pg_stat_get_wal_senders())::int AS free_senders`;
-  if (options.pipelined) {
-    const answered = (query: Promise<unknown>) => query.then(step);
-    await Promise.all(
-      [server, schemas, readable(inScope), incremental].map((text) => answered(client.query(text))),
-    );
-  } else {
-    await client.query(server);
-    step();
-    const found = await client.query<{ name: string }>(schemas);
-    step();
-    await client.query(readable('n.nspname = ANY($1)'), [found.rows.map((row) => row.name)]);
-    step();
-    await client.query(incremental);
-    step();
-  }
-  await client.end();
-}
-
 /**
  * The floor of this design: connection tests as PRODUCT.md §2 builds them, end to end, on the servers
  * the service uses, with the same libraries and none of the service's code. Each test:
@@ -404,52 +362,24 @@ async function measureDesignFloor(options: {
   };
   let worker: Worker | undefined;
   try {
-    await db.query(`CREATE TABLE floor_tests (LIKE connection_tests INCLUDING ALL);
-      CREATE TABLE floor_sources (LIKE data_sources INCLUDING ALL);
-      INSERT INTO floor_sources SELECT * FROM data_sources;
-      CREATE TABLE floor_audit (LIKE audit_events INCLUDING ALL)`);
-    const { rows: passed } = await db.query<{ checks: unknown; server: unknown }>(
-      `SELECT checks, server FROM connection_tests WHERE status = 'PASSED' LIMIT 1`,
-    );
-    const { checks, server } = passed[0]!;
-    const { rows: sources } = await db.query<{ id: string }>('SELECT id FROM floor_sources LIMIT 32');
+    const fixture = await prepareFloorTables(db);
+    const { checks, server, sourceIds: sources } = fixture;
     await subscriber.subscribe('floor');
     const publish = (id: string, status: string) =>
       void publisher.publish('floor', `${id} ${status} ${JSON.stringify({ id, status, checks, server })}`);
 
     worker = new Worker(
       'floor',
-      async (job: Job<{ testId: string }>) => {
+      (job: Job<{ testId: string }>) => {
         const id = job.data.testId;
-        const read = () => db.query('SELECT * FROM floor_tests WHERE id = $1', [id]);
-        if ((await read()).rows.length === 0) {
-          await db.query('SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 7302114))', [id]);
-          await read();
-        }
-        const running = db.query(
-          `UPDATE floor_tests SET status = 'RUNNING', revision = 1, started_at = now() WHERE id = $1`,
-          [id],
+        return runFloorTest(
+          db,
+          target,
+          fixture,
+          id,
+          (status) => publish(id, status),
+          (step) => mark(id, step),
         );
-        publish(id, 'RUNNING');
-        mark(id, 'checking');
-        // The 18 check transitions, three at each of the six steps.
-        await directChecks(target, {
-          pipelined: true,
-          step: () => {
-            for (let i = 0; i < 3; i += 1) publish(id, 'RUNNING');
-          },
-        });
-        mark(id, 'checked');
-        await running;
-        await db.query(
-          `WITH ended AS (UPDATE floor_tests SET status = 'PASSED', revision = 20, checks = $2, server = $3,
-             finished_at = now() WHERE id = $1 RETURNING data_source_id)
-           UPDATE floor_sources SET connection_status = 'PASSED'
-            WHERE id = (SELECT data_source_id FROM ended) AND last_test_id = $1`,
-          [id, JSON.stringify(checks), JSON.stringify(server)],
-        );
-        mark(id, 'written');
-        publish(id, 'PASSED');
       },
       { connection: workerConnection, prefix, concurrency: WORKER_CONCURRENCY },
     );
@@ -461,39 +391,7 @@ async function measureDesignFloor(options: {
       mark(id, 'sent');
       await client.data('{ __typename }');
       mark(id, 'answered');
-      const tx = await db.connect();
-      try {
-        await Promise.all([
-          tx.query('BEGIN'),
-          tx.query('SELECT * FROM floor_sources WHERE id = $1 FOR UPDATE', [sourceId]),
-          tx.query(
-            `SELECT * FROM floor_tests WHERE data_source_id = $1 AND status IN ('QUEUED', 'RUNNING')`,
-            [sourceId],
-          ),
-        ]);
-        await Promise.all([
-          tx.query(
-            `WITH test AS (INSERT INTO floor_tests (id, data_source_id, status, revision, checks, queued_at)
-               VALUES ($1, $2, 'QUEUED', 0, $3, now())
-               RETURNING id, pg_advisory_xact_lock(hashtextextended($4, 7302114))::text)
-             UPDATE floor_sources SET connection_status = 'TESTING', last_test_id = (SELECT id FROM test) WHERE id = $2`,
-            [id, sourceId, JSON.stringify(checks), id],
-          ),
-          tx.query(
-            `INSERT INTO floor_audit (id, at, actor, action, data_source_id, test_id, changed_fields, request_id, client_address)
-             VALUES ($1, now(), 'token:admin', 'TEST_CONNECTION', $2, $3, '{}', $4, '127.0.0.1')`,
-            [randomUUID(), sourceId, id, randomUUID()],
-          ),
-        ]);
-        await queue.add(
-          'connection-test',
-          { testId: id },
-          { jobId: id, removeOnComplete: { age: 3600, count: 1000 } },
-        );
-        await tx.query('COMMIT');
-      } finally {
-        tx.release();
-      }
+      await queueFloorTest(db, queue, fixture, sourceId, id);
       mark(id, 'committed');
       await db.query('SELECT * FROM floor_tests WHERE id = $1', [id]);
       await finished;
@@ -501,13 +399,13 @@ async function measureDesignFloor(options: {
       done.delete(id);
     };
 
-    for (let i = 0; i < 5; i += 1) await floorTest(sources[0]!.id);
+    for (let i = 0; i < 5; i += 1) await floorTest(sources[0]!);
     marks.clear();
     const floorMs: number[] = [];
     const directMs: number[] = [];
     for (let i = 0; i < options.runs; i += 1) {
       let t = performance.now();
-      await floorTest(sources[0]!.id);
+      await floorTest(sources[0]!);
       floorMs.push(performance.now() - t);
       t = performance.now();
       await directChecks(target);
@@ -525,7 +423,7 @@ async function measureDesignFloor(options: {
     const targetPid = await postmasterPid(target);
     const stopMeter = await cpuMeter(service.pid, redis.pid, service.database);
     const stopClientSide = await clientSideMeter(targetPid);
-    const floorRuns = await load(32, options.seconds, (i) => floorTest(sources[i % sources.length]!.id));
+    const floorRuns = await load(32, options.seconds, (i) => floorTest(sources[i % sources.length]!));
     const cpu = { ...(await stopMeter()), ...(await stopClientSide()) };
     const [floor, direct] = [summary(floorMs), summary(directMs)];
     return {
@@ -559,13 +457,93 @@ async function measureDesignFloor(options: {
     };
   } finally {
     await worker?.close();
-    await db.query('DROP TABLE IF EXISTS floor_tests, floor_sources, floor_audit').catch(() => undefined);
+    await dropFloorTables(db).catch(() => undefined);
     await db.end();
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
     for (const redisClient of [queueConnection, workerConnection, publisher, subscriber])
       redisClient.disconnect();
     await client.close();
+  }
+}
+
+/**
+ * The floor of the design with its contract's API (bench/floor-service.ts): the floor above behind
+ * GraphQL over HTTP for the mutation and graphql-ws for the subscription, in one process that is the
+ * API and the worker, driven by the service's own client (`benchClient`: `testConnection`, then
+ * `connectionTestUpdated { status }` until it completes). Still left out: auth, rate limits, the
+ * target slot, input rules, the recorder's bookkeeping, metrics and tracing. Latency is sequential and
+ * interleaved with direct pg; throughput is 32 clients against the service's direct pg figure; CPU per
+ * test is counted as for the service, with this process in the service's place.
+ */
+async function measureApiFloor(options: {
+  database: string;
+  redis: { url: string; pid: number };
+  target: PgTarget;
+  runs: number;
+  seconds: number;
+  direct32: number;
+}) {
+  const { database, redis, target } = options;
+  const floor = await startReference('bench/floor-service.ts', {
+    FLOOR_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
+    FLOOR_REDIS_URL: redis.url,
+    FLOOR_TARGET: `${target.host}:${target.port}`,
+  });
+  const bench = benchClient(floor.url);
+  try {
+    const db = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${database}` });
+    await db.connect();
+    const sources = await db
+      .query<{ id: string }>('SELECT id FROM floor_sources LIMIT 32')
+      .then((result) => result.rows.map((row) => row.id))
+      .finally(() => db.end());
+    for (let i = 0; i < 5; i += 1) await bench.passingTest(sources[0]!);
+    const floorMs: number[] = [];
+    const directMs: number[] = [];
+    for (let i = 0; i < options.runs; i += 1) {
+      let t = performance.now();
+      await bench.passingTest(sources[0]!);
+      floorMs.push(performance.now() - t);
+      t = performance.now();
+      await directChecks(target);
+      directMs.push(performance.now() - t);
+    }
+    const stopMeter = await cpuMeter(floor.child.pid!, redis.pid, database);
+    const stopClientSide = await clientSideMeter(await postmasterPid(target));
+    const runs = await load(32, options.seconds, (i) => bench.passingTest(sources[i % sources.length]!));
+    const cpu = { ...(await stopMeter()), ...(await stopClientSide()) };
+    const perTest = (ms: number | null) => round((ms ?? 0) / runs.length);
+    const [latency, direct] = [summary(floorMs), summary(directMs)];
+    return {
+      latencyMs: {
+        floor: round(latency.p50),
+        direct: round(direct.p50),
+        ratio: round(latency.p50 / direct.p50),
+        p99: { floor: round(latency.p99), direct: round(direct.p99), ratio: round(latency.p99 / direct.p99) },
+      },
+      throughput32: {
+        floor: round(runs.length / options.seconds, 1),
+        direct: options.direct32,
+        ratio: round(runs.length / options.seconds / options.direct32),
+      },
+      /** CPU ms per test of the floor's process (API and worker), Redis, the metadata store, and their sum with the rest. */
+      cpuMsPerTest: {
+        process: perTest(cpu.service),
+        redis: perTest(cpu.redis),
+        metadataStore: perTest(cpu.metadataStore),
+        machine: machineMs({
+          service: cpu.service / runs.length,
+          redis: (cpu.redis ?? 0) / runs.length,
+          metadataStore: cpu.metadataStore / runs.length,
+          target: cpu.target / runs.length,
+          benchClient: cpu.benchClient / runs.length,
+        }),
+      },
+    };
+  } finally {
+    await bench.client.close();
+    await stopService(floor.child);
   }
 }
 
@@ -609,9 +587,16 @@ function benchClient(url: string) {
 async function main() {
   const started = performance.now();
   console.log(`benchmark${QUICK ? ' (quick)' : ''}: starting a throwaway PostgreSQL and the service…`);
-  const targets = await startTargets({ maxConnections: 300 });
+  // Bare Apollo, the API phase's reference, starts meanwhile and idles until then.
+  const bareStarting = startReference('bench/bare-apollo.ts');
+  const stopBare = () => bareStarting.then((bare) => stopService(bare.child)).catch(() => undefined);
+  const targets = await startTargets({ maxConnections: 300 }).catch(async (error: unknown) => {
+    await stopBare();
+    throw error;
+  });
   const redis = await startRedis().catch(async (error: unknown) => {
     await targets.stop();
+    await stopBare();
     throw error;
   });
   const scram = targets.targets.scram;
@@ -658,6 +643,7 @@ async function main() {
   const service = await startBenchService('redis').catch(async (error: unknown) => {
     await redis.stop();
     await targets.stop();
+    await stopBare();
     throw error;
   });
   /** Connection tests through one service process: latency beside direct pg, then throughput. */
@@ -998,11 +984,13 @@ async function main() {
    */
   const measureScaleOut = async () => {
     console.log('scale-out: 1 and 2 worker processes…');
-    const processes = [await startBenchService('scale', {}, 'api')];
-    const api = processes[0]!;
-    const bench = benchClient(api.url);
+    // Started together (the api process runs migrations first; a worker waits for them if it must).
+    const processes = await Promise.all([
+      startBenchService('scale', {}, 'api'),
+      startBenchService('scale', {}, 'worker'),
+    ]);
+    const bench = benchClient(processes[0].url);
     try {
-      processes.push(await startBenchService('scale', {}, 'worker'));
       const pool = await Promise.all(
         Array.from({ length: 32 }, (_, i) => bench.createSource(source(`scale-${i}`))),
       );
@@ -1018,7 +1006,7 @@ async function main() {
       return { oneWorker: one, twoWorkers: two, ratio: round(two / one) };
     } finally {
       await bench.client.close();
-      for (const started of processes) await stopService(started.child);
+      await Promise.all(processes.map((started) => stopService(started.child)));
     }
   };
 
@@ -1029,6 +1017,15 @@ async function main() {
     console.log('the floor of the design…');
     const floor = await measureDesignFloor({
       service: { url: service.url, pid: service.child.pid!, database: service.database },
+      redis,
+      target: scram,
+      runs: P.latencyRuns,
+      seconds: P.throughputSeconds,
+      direct32: tests.throughputPerSecond[32]!.direct,
+    });
+    console.log('the floor of the design with its API…');
+    const apiFloor = await measureApiFloor({
+      database: service.database,
       redis,
       target: scram,
       runs: P.latencyRuns,
@@ -1046,7 +1043,7 @@ async function main() {
     });
     const typenameCpu = (await cpuMs(service.child.pid!)) - typenameCpuBefore;
     // The same request on Apollo + Express alone, in a process of its own, with the same client.
-    const bare = await startBareApollo();
+    const bare = await bareStarting;
     const bareClient = createGraphQLClient(bare.url, { token: TOKEN });
     const bareCpuBefore = await cpuMs(bare.child.pid!);
     let bareCpu = 0;
@@ -1058,7 +1055,7 @@ async function main() {
       await stopService(bare.child);
     });
     let n = 0;
-    const creates = await load(32, P.apiSeconds, async () => {
+    const creates = await load(32, P.createSeconds, async () => {
       await gql(CREATE, { input: source(`api-${(n += 1)}`) });
     });
     // The tests those creates queued run on after them: let them end before the fan-out is measured.
@@ -1072,7 +1069,7 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, 500)); // bounded polling of the API, not a measurement
     const api = {
       createDataSource: {
-        perSecond: round(creates.length / P.apiSeconds, 1),
+        perSecond: round(creates.length / P.createSeconds, 1),
         p99Ms: round(percentile(creates, 99)),
       },
       typename: {
@@ -1234,6 +1231,7 @@ async function main() {
       machine: { cpus: os.cpus().length, node: process.version, workerConcurrency: WORKER_CONCURRENCY },
       ...tests,
       floor,
+      apiFloor,
       api,
       memory,
       fanout,
@@ -1256,6 +1254,7 @@ async function main() {
     await root.end();
     await targets.stop();
     await redis.stop();
+    await stopBare();
   }
 }
 
@@ -1303,6 +1302,7 @@ const machineMs = (cpu: {
 
 function printTable(r: {
   floor: Awaited<ReturnType<typeof measureDesignFloor>>;
+  apiFloor: Awaited<ReturnType<typeof measureApiFloor>>;
   latencyMs: {
     service: ReturnType<typeof summary>;
     direct: ReturnType<typeof summary>;
@@ -1381,6 +1381,24 @@ function printTable(r: {
       'floor of the design: stages p50 (ms)',
       `request ${r.floor.latencyMs.stagesP50.request}, queue tx ${r.floor.latencyMs.stagesP50.queueTx}, to checks ${r.floor.latencyMs.stagesP50.toChecks}`,
       `checks ${r.floor.latencyMs.stagesP50.checks}, final write ${r.floor.latencyMs.stagesP50.finalWrite}, to client ${r.floor.latencyMs.stagesP50.toClient}`,
+      '',
+    ],
+    [
+      'floor with its API: latency p50 (ms)',
+      `${r.apiFloor.latencyMs.floor} vs pg ${r.apiFloor.latencyMs.direct}`,
+      `ratio ${r.apiFloor.latencyMs.ratio}`,
+      `p99 ratio ${r.apiFloor.latencyMs.p99.ratio} (${r.apiFloor.latencyMs.p99.floor} vs ${r.apiFloor.latencyMs.p99.direct})`,
+    ],
+    [
+      'floor with its API: ×32 (tests/s)',
+      `${r.apiFloor.throughput32.floor} vs pg ${r.apiFloor.throughput32.direct}`,
+      `ratio ${r.apiFloor.throughput32.ratio}`,
+      `machine CPU ${r.apiFloor.cpuMsPerTest.machine} ms/test`,
+    ],
+    [
+      'floor with its API: CPU per test (ms)',
+      `its process ${r.apiFloor.cpuMsPerTest.process}`,
+      `Redis ${r.apiFloor.cpuMsPerTest.redis}, metadata store ${r.apiFloor.cpuMsPerTest.metadataStore}`,
       '',
     ],
     ['latency p95 (ms)', `${round(r.latencyMs.service.p95)} vs pg ${round(r.latencyMs.direct.p95)}`, '', ''],
