@@ -43,10 +43,16 @@ export class TestRecorder {
     return structuredClone(this.current);
   }
 
-  /** Publishes the change, and stores the test as it now stands. */
+  /**
+   * Publishes the change, and stores the test as it now stands. `changes` is kept as it is given, but
+   * for its checks array, which is copied: the caller may put other records in that array afterwards,
+   * but must not change a record, or any other object it saved (the runner replaces a check's record
+   * rather than changing it). A deep copy at every save cost 190 µs of CPU per test.
+   */
   save(changes: Partial<ConnectionTestView>): void {
     // A fresh object at every save, never changed afterwards: the snapshot published and written.
-    const snapshot = { ...this.current, ...structuredClone(changes), revision: this.current.revision + 1 };
+    const snapshot = { ...this.current, ...changes, revision: this.current.revision + 1 };
+    if (changes.checks) snapshot.checks = [...changes.checks];
     this.current = snapshot;
     if (!isFinished(snapshot)) this.sinks.publish(snapshot);
     this.pending = snapshot;

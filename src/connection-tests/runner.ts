@@ -245,6 +245,7 @@ export function createTestRunner(deps: RunnerDeps) {
         const own = (check: CheckRecord) => check.endpoint === endpoint.role;
         const record = (name: CheckName, changes: Partial<CheckRecord>) => {
           const index = checks.findIndex((check) => own(check) && check.name === name);
+          // A new record, never a change to the old one: the recorder keeps the records it was given.
           checks[index] = { ...checks[index]!, ...changes };
           recorder.save({ checks });
           traceCheck(endpoint.role, name, changes);

@@ -238,27 +238,30 @@ describe('TestRecorder', () => {
     });
   });
 
-  it('keeps its own copies: neither the caller nor a reader of `state` can change what it holds', async () => {
+  it('keeps its own copies: neither a record the caller puts in its checks array afterwards nor a reader of `state` changes what it holds', async () => {
     const fake = fakeSinks();
     const recorder = new TestRecorder(fake.sinks, initial);
-    const checks = [
-      {
-        endpoint: 'PRIMARY' as const,
-        name: 'RESOLVE',
-        status: 'RUNNING',
-        code: null,
-        message: null,
-        hint: null,
-        durationMs: null,
-      },
-    ];
+    const running = {
+      endpoint: 'PRIMARY' as const,
+      name: 'RESOLVE',
+      status: 'RUNNING',
+      code: null,
+      message: null,
+      hint: null,
+      durationMs: null,
+    };
+    const checks = [running];
     recorder.save({ status: 'RUNNING', checks });
-    checks[0]!.status = 'PASSED'; // the caller changes its array afterwards
+    checks[0] = { ...running, status: 'PASSED' }; // as the runner records a check: a new record
     const state = recorder.state;
     state.message = 'changed by a reader';
-    expect(recorder.state.checks).toEqual([{ ...checks[0], status: 'RUNNING' }]);
+    state.checks[0]!.status = 'FAILED';
+    expect(recorder.state.checks).toEqual([running]);
     expect(recorder.state.message).toBeNull();
-    expect(fake.writes[0]?.test.checks).toEqual([{ ...checks[0], status: 'RUNNING' }]);
+    expect(fake.writes[0]?.test.checks).toEqual([running]);
+    expect(fake.published[0]?.checks).toEqual([running]);
+    recorder.save({ checks });
+    expect(fake.published.map((test) => test.checks[0]?.status)).toEqual(['RUNNING', 'PASSED']);
     await fake.complete(0);
   });
 });
