@@ -5,7 +5,7 @@
 // and by function: the "flame summary" of README's Performance section. It also counts what a test
 // costs the stores: the statements the metadata store ran for it (log_statement=all on the
 // profile's own database, read back from PG_LOG) and the commands of a Redis server of its own,
-// with that Redis's CPU.
+// with that Redis's CPU. KEEP_PROFILE=1 leaves the profile (and the run's temp directory) in place.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -316,7 +316,8 @@ async function main() {
   console.log(top(selfByFunction, 30).join('\n'));
 
   redis.kill('SIGTERM');
-  await rm(profileDir, { recursive: true, force: true });
+  if (process.env.KEEP_PROFILE) console.log(`\nprofile kept in ${profileDir}`);
+  else await rm(profileDir, { recursive: true, force: true });
   await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await root.end();
   await targets.stop();
