@@ -98,8 +98,9 @@ async function startTransport(
     return client;
   };
   const producer = redis('producer');
+  const limits = redis('limits');
   try {
-    await waitUntilReady(producer, 5_000);
+    await Promise.all([waitUntilReady(producer, 5_000), waitUntilReady(limits, 5_000)]);
   } catch (error) {
     // ioredis' reasons name hosts and ports (or WRONGPASS), never a password.
     const reason = (error as Error).message.split('\n')[0]?.slice(0, 200);
@@ -131,7 +132,7 @@ async function startTransport(
   return {
     queues: { kind: 'redis', connection: producer, workerConnection, prefix },
     events: redisBusTarget({ publishClient: redis('publish'), subscribeClient: redis('subscribe'), logger }),
-    store: { kind: 'redis', redis: producer, prefix },
+    store: { kind: 'redis', redis: limits, prefix },
     ping: () => producer.ping(),
     // Every reconnection after start-up: a restarted Redis without persistence, or a promoted replica
     // that missed the last writes, may have lost jobs and schedulers. The producer is the connection
