@@ -16,13 +16,14 @@ import { probeEndpoint, type EndpointReport } from './checks/endpoint.js';
 import { connectionTestChanges } from './events.js';
 import {
   draftPasswordBinding,
+  isFinished,
   pendingChecks,
   toTestView,
   type CheckName,
   type ConnectionTestView,
 } from './model.js';
 import { TestRecorder } from './recorder.js';
-import { failOpenTest, loadForRun, saveTest } from './store.js';
+import { endSavedTest, failOpenTest, loadForRun, saveTest } from './store.js';
 import { checkSpans, traceTestOutcome } from './tracing.js';
 import type { TargetAccount, TargetGuard } from './target-guard.js';
 
@@ -124,12 +125,12 @@ export function createTestRunner(deps: RunnerDeps) {
     );
   }
 
-  /** Sets the data source's status while this test is still its latest, and tells subscribers. */
-  async function report(test: ConnectionTestView): Promise<void> {
+  /**
+   * Tells subscribers that the test's data source has its result: `row` is the data source as the
+   * test's end set its status, or undefined when it did not (a draft, or a newer test owns the status).
+   */
+  async function report(test: ConnectionTestView, row: DataSourceRow | undefined): Promise<void> {
     traceTestOutcome(test);
-    if (test.dataSourceId === null) return;
-    const status = test.status === 'PASSED' ? 'PASSED' : 'FAILED';
-    const row = await recordTestStatus(db, test.dataSourceId, test.id, status);
     if (!row) return;
     publishDataSourceEvent(deps.events, 'TEST_FINISHED', row.id, toView(row, deps.heartbeatIntervalSeconds));
     await deps.heartbeat.afterTest(row, test);
@@ -142,7 +143,10 @@ export function createTestRunner(deps: RunnerDeps) {
     if (!test) return;
     deps.metrics.testOutcomes.inc({ status: 'FAILED', error_code: 'INTERNAL' });
     publish(test);
-    await report(test);
+    const row = test.dataSourceId
+      ? await recordTestStatus(db, test.dataSourceId, test.id, 'FAILED')
+      : undefined;
+    await report(test, row);
   }
 
   /** The checks of one endpoint, each recorded through `record`; what it found. */
@@ -216,11 +220,15 @@ export function createTestRunner(deps: RunnerDeps) {
     /** Per endpoint, as read when the test was taken (TargetGuard.authFailures). */
     authFailures: Promise<{ count: number; lockedForMs: number }[]>,
   ): Promise<void> {
-    const recorder = new TestRecorder(
-      { write: (test) => saveTest(db, test), publish },
-      toTestView(row),
-      STORE_SPACING_MS,
-    );
+    /** The data source as the test's end set its status (one statement with the end, endSavedTest). */
+    let ended: DataSourceRow | undefined;
+    const write = async (test: ConnectionTestView) => {
+      const { dataSourceId } = test;
+      if (isFinished(test) && dataSourceId !== null)
+        ended = await endSavedTest(db, { ...test, dataSourceId });
+      else await saveTest(db, test);
+    };
+    const recorder = new TestRecorder({ write, publish }, toTestView(row), STORE_SPACING_MS);
     const checks = pendingChecks(endpoints);
     const startedAt = new Date();
     recorder.save({
@@ -298,7 +306,7 @@ export function createTestRunner(deps: RunnerDeps) {
     await recorder.flush();
     const final = recorder.state;
     deps.metrics.testOutcomes.inc({ status: final.status, error_code: final.errorCode ?? 'none' });
-    await report(final);
+    await report(final, ended);
   }
 
   return {

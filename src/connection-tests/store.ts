@@ -338,9 +338,12 @@ const RUN_COLUMNS = [
   'attempts',
 ] as const;
 
+/** The run columns as placeholders. Values are bound as runParams gives them: a column's own encoder would choke on null. */
+const runValues = () =>
+  Object.fromEntries(RUN_COLUMNS.map((column) => [column, sql`${sql.placeholder(column)}`]));
+
 const saveStatements = preparedOnce((db) => {
-  // Values are bound as saveTest gives them: a column's own encoder would choke on null.
-  const values = Object.fromEntries(RUN_COLUMNS.map((column) => [column, sql`${sql.placeholder(column)}`]));
+  const values = runValues();
   const save = (set: PgUpdateSetSource<typeof connectionTests>, name: string) =>
     db
       .update(connectionTests)
@@ -353,19 +356,61 @@ const saveStatements = preparedOnce((db) => {
   };
 });
 
+const endSavedStatement = preparedOnce((db) => {
+  const saved = db.$with('saved').as(
+    db
+      .update(connectionTests)
+      .set(runValues())
+      .where(eq(connectionTests.id, sql.placeholder('id')))
+      .returning({ id: connectionTests.id }),
+  );
+  // The WITH's UPDATE runs whether or not the data source's does (PostgreSQL runs it to completion).
+  return db
+    .with(saved)
+    .update(dataSources)
+    .set({ connectionStatus: sql`${sql.placeholder('connectionStatus')}` })
+    .where(
+      and(
+        eq(dataSources.id, sql.placeholder('dataSourceId')),
+        eq(dataSources.lastTestId, sql.placeholder('id')),
+      ),
+    )
+    .returning()
+    .prepare('end_saved_test');
+});
+
 const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+
+/** The values of a test's run columns as the statements above bind them. */
+const runParams = (test: ConnectionTestView) => ({
+  ...Object.fromEntries(RUN_COLUMNS.map((column) => [column, test[column]])),
+  checks: json(test.checks),
+  server: json(test.server),
+  standbyServer: json(test.standbyServer),
+  id: test.id,
+});
 
 /** Stores a test as it now stands (the recorder's writes). */
 export async function saveTest(db: Database, test: ConnectionTestView): Promise<void> {
   const statements = saveStatements(db);
-  const values = Object.fromEntries(RUN_COLUMNS.map((column) => [column, test[column]]));
-  await (test.status === 'FAILED' ? statements.failed : statements.running).execute({
-    ...values,
-    checks: json(test.checks),
-    server: json(test.server),
-    standbyServer: json(test.standbyServer),
-    id: test.id,
+  await (test.status === 'FAILED' ? statements.failed : statements.running).execute(runParams(test));
+}
+
+/**
+ * Stores the end of a test of a saved data source and, in the same statement, the data source's status
+ * while this test is still its latest (a newer test owns the status then). The data source as updated,
+ * or undefined when it was not.
+ */
+export async function endSavedTest(
+  db: Database,
+  test: ConnectionTestView & { dataSourceId: string },
+): Promise<DataSourceRow | undefined> {
+  const [row] = await endSavedStatement(db).execute({
+    ...runParams(test),
+    dataSourceId: test.dataSourceId,
+    connectionStatus: test.status === 'PASSED' ? 'PASSED' : 'FAILED',
   });
+  return row;
 }
 
 /** Ends a test still QUEUED or RUNNING as FAILED/INTERNAL; undefined when it had already ended. */
