@@ -488,6 +488,38 @@ describe('an event larger than NOTIFY carries (8,000 bytes)', () => {
 });
 
 describe('failures', () => {
+  it("of the store at a test's end leave neither the test ended nor its data source's status: the retry records both", async () => {
+    const { id, testId } = await createFor(targets().scram);
+    // The store refuses this data source's PASSED: the statement that ends the test must fail whole.
+    await api.pool.query(`CREATE FUNCTION refuse_passed() RETURNS trigger LANGUAGE plpgsql AS
+      $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`);
+    await api.pool.query(`CREATE TRIGGER refuse_passed BEFORE UPDATE ON data_sources FOR EACH ROW
+      WHEN (NEW.id = '${id}' AND NEW.connection_status = 'PASSED') EXECUTE FUNCTION refuse_passed()`);
+    const events = await api.queueEvents('connection-test');
+    const retried = jobEvent(events, 'delayed', testId, 15_000);
+    const worker = await startWorker();
+    try {
+      await retried;
+      expect(await all(api.pool, 'SELECT status FROM connection_tests WHERE id = $1', [testId])).toEqual([
+        { status: 'RUNNING' },
+      ]);
+      expect(await all(api.pool, 'SELECT connection_status FROM data_sources WHERE id = $1', [id])).toEqual([
+        { connection_status: 'TESTING' },
+      ]);
+      await api.pool.query('DROP TRIGGER refuse_passed ON data_sources; DROP FUNCTION refuse_passed()');
+      const { final } = await followTest(api, testId);
+      expect(final.status).toBe('PASSED');
+      expect(await all(api.pool, 'SELECT connection_status FROM data_sources WHERE id = $1', [id])).toEqual([
+        { connection_status: 'PASSED' },
+      ]);
+    } finally {
+      await api.pool.query(
+        'DROP TRIGGER IF EXISTS refuse_passed ON data_sources; DROP FUNCTION IF EXISTS refuse_passed()',
+      );
+      await worker.stop();
+    }
+  });
+
   it('of the target are final: the job completes once, with no retry', async () => {
     const worker = await startWorker();
     try {
