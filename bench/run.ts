@@ -306,6 +306,84 @@ async function load(
 }
 
 /**
+ * A reference's connection tests beside direct pg, measured as the service's are: five to warm up,
+ * then `runs` sequential tests interleaved with direct pg's, then 32 clients for `seconds` (each
+ * `test(client)` on its own data source), with the CPU that load cost counted per test: `pid` is the
+ * process in the service's place. `onPhase` hears when the sequential runs and the load begin.
+ */
+async function measureBesideDirect(options: {
+  test: (client: number) => Promise<unknown>;
+  onPhase?: (phase: 'latency' | 'load') => void;
+  pid: number;
+  redisPid: number;
+  database: string;
+  target: PgTarget;
+  runs: number;
+  seconds: number;
+  /** Direct pg's tests per second at 32 clients, as the service's own ratio is reckoned. */
+  direct32: number;
+}) {
+  const { test, target } = options;
+  for (let i = 0; i < 5; i += 1) await test(0);
+  options.onPhase?.('latency');
+  const referenceMs: number[] = [];
+  const directMs: number[] = [];
+  for (let i = 0; i < options.runs; i += 1) {
+    let t = performance.now();
+    await test(0);
+    referenceMs.push(performance.now() - t);
+    t = performance.now();
+    await directChecks(target);
+    directMs.push(performance.now() - t);
+  }
+  options.onPhase?.('load');
+  const stopMeter = await cpuMeter(options.pid, options.redisPid, options.database);
+  const stopClientSide = await clientSideMeter(await postmasterPid(target));
+  const runs = (await load(32, options.seconds, test)).length;
+  const cpu = { ...(await stopMeter()), ...(await stopClientSide()) };
+  const [reference, direct] = [summary(referenceMs), summary(directMs)];
+  return {
+    latencyMs: {
+      floor: round(reference.p50),
+      direct: round(direct.p50),
+      ratio: round(reference.p50 / direct.p50),
+      p99: {
+        floor: round(reference.p99),
+        direct: round(direct.p99),
+        ratio: round(reference.p99 / direct.p99),
+      },
+    },
+    throughput32: {
+      floor: round(runs / options.seconds, 1),
+      direct: options.direct32,
+      ratio: round(runs / options.seconds / options.direct32),
+    },
+    cpuMsPerTest: {
+      process: round(cpu.service / runs),
+      redis: round((cpu.redis ?? 0) / runs),
+      metadataStore: round(cpu.metadataStore / runs),
+      machine: machineMs({
+        service: cpu.service / runs,
+        redis: (cpu.redis ?? 0) / runs,
+        metadataStore: cpu.metadataStore / runs,
+        target: cpu.target / runs,
+        benchClient: cpu.benchClient / runs,
+      }),
+    },
+  };
+}
+
+/** What a floor of the design is measured with: the servers, and the run's own figures. */
+interface FloorRun {
+  redis: { url: string; pid: number };
+  target: PgTarget;
+  runs: number;
+  seconds: number;
+  /** Direct pg's tests per second at 32 clients, as the service's own ratio is reckoned. */
+  direct32: number;
+}
+
+/**
  * The floor of this design: connection tests as PRODUCT.md §2 builds them, end to end, on the servers
  * the service uses, with the same libraries and none of the service's code. Each test:
  * - the client's request: `{ __typename }` through the service, the smallest request it answers;
@@ -324,15 +402,9 @@ async function load(
  * interleaved with direct pg; throughput is 32 clients, each with its own data source, against the same
  * direct pg figure as the service's; the machine's CPU per test is counted as for the service.
  */
-async function measureDesignFloor(options: {
-  service: { url: string; pid: number; database: string };
-  redis: { url: string; pid: number };
-  target: PgTarget;
-  runs: number;
-  seconds: number;
-  /** Direct pg's tests per second at 32 clients, as the service's own ratio is reckoned. */
-  direct32: number;
-}) {
+async function measureDesignFloor(
+  options: FloorRun & { service: { url: string; pid: number; database: string } },
+) {
   const { service, redis, target } = options;
   const client = createGraphQLClient(service.url, { token: TOKEN });
   const db = new pg.Pool({
@@ -399,19 +471,21 @@ async function measureDesignFloor(options: {
       done.delete(id);
     };
 
-    for (let i = 0; i < 5; i += 1) await floorTest(sources[0]!);
-    marks.clear();
-    const floorMs: number[] = [];
-    const directMs: number[] = [];
-    for (let i = 0; i < options.runs; i += 1) {
-      let t = performance.now();
-      await floorTest(sources[0]!);
-      floorMs.push(performance.now() - t);
-      t = performance.now();
-      await directChecks(target);
-      directMs.push(performance.now() - t);
-    }
-    marking = false;
+    const measured = await measureBesideDirect({
+      test: (i) => floorTest(sources[i % sources.length]!),
+      // The stages are read from the sequential runs' marks alone.
+      onPhase: (phase) => {
+        if (phase === 'latency') marks.clear();
+        else marking = false;
+      },
+      pid: service.pid,
+      redisPid: redis.pid,
+      database: service.database,
+      target,
+      runs: options.runs,
+      seconds: options.seconds,
+      direct32: options.direct32,
+    });
     const stage = (from: string, to: string) =>
       round(
         percentile(
@@ -419,19 +493,9 @@ async function measureDesignFloor(options: {
           50,
         ),
       );
-
-    const targetPid = await postmasterPid(target);
-    const stopMeter = await cpuMeter(service.pid, redis.pid, service.database);
-    const stopClientSide = await clientSideMeter(targetPid);
-    const floorRuns = await load(32, options.seconds, (i) => floorTest(sources[i % sources.length]!));
-    const cpu = { ...(await stopMeter()), ...(await stopClientSide()) };
-    const [floor, direct] = [summary(floorMs), summary(directMs)];
     return {
       latencyMs: {
-        floor: round(floor.p50),
-        direct: round(direct.p50),
-        ratio: round(floor.p50 / direct.p50),
-        p99: { floor: round(floor.p99), direct: round(direct.p99), ratio: round(floor.p99 / direct.p99) },
+        ...measured.latencyMs,
         stagesP50: {
           request: stage('sent', 'answered'),
           queueTx: stage('answered', 'committed'),
@@ -441,19 +505,9 @@ async function measureDesignFloor(options: {
           toClient: stage('written', 'received'),
         },
       },
-      throughput32: {
-        floor: round(floorRuns.length / options.seconds, 1),
-        direct: options.direct32,
-        ratio: round(floorRuns.length / options.seconds / options.direct32),
-      },
+      throughput32: measured.throughput32,
       /** The machine's CPU per floor test: the bench process is the client, the API and the worker. */
-      cpuMsPerTest: machineMs({
-        service: cpu.service / floorRuns.length,
-        redis: (cpu.redis ?? 0) / floorRuns.length,
-        metadataStore: cpu.metadataStore / floorRuns.length,
-        target: cpu.target / floorRuns.length,
-        benchClient: cpu.benchClient / floorRuns.length,
-      }),
+      cpuMsPerTest: measured.cpuMsPerTest.machine,
     };
   } finally {
     await worker?.close();
@@ -476,14 +530,7 @@ async function measureDesignFloor(options: {
  * interleaved with direct pg; throughput is 32 clients against the service's direct pg figure; CPU per
  * test is counted as for the service, with this process in the service's place.
  */
-async function measureApiFloor(options: {
-  database: string;
-  redis: { url: string; pid: number };
-  target: PgTarget;
-  runs: number;
-  seconds: number;
-  direct32: number;
-}) {
+async function measureApiFloor(options: FloorRun & { database: string }) {
   const { database, redis, target } = options;
   const floor = await startReference('bench/floor-service.ts', {
     FLOOR_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
@@ -498,49 +545,16 @@ async function measureApiFloor(options: {
       .query<{ id: string }>('SELECT id FROM floor_sources LIMIT 32')
       .then((result) => result.rows.map((row) => row.id))
       .finally(() => db.end());
-    for (let i = 0; i < 5; i += 1) await bench.passingTest(sources[0]!);
-    const floorMs: number[] = [];
-    const directMs: number[] = [];
-    for (let i = 0; i < options.runs; i += 1) {
-      let t = performance.now();
-      await bench.passingTest(sources[0]!);
-      floorMs.push(performance.now() - t);
-      t = performance.now();
-      await directChecks(target);
-      directMs.push(performance.now() - t);
-    }
-    const stopMeter = await cpuMeter(floor.child.pid!, redis.pid, database);
-    const stopClientSide = await clientSideMeter(await postmasterPid(target));
-    const runs = await load(32, options.seconds, (i) => bench.passingTest(sources[i % sources.length]!));
-    const cpu = { ...(await stopMeter()), ...(await stopClientSide()) };
-    const perTest = (ms: number | null) => round((ms ?? 0) / runs.length);
-    const [latency, direct] = [summary(floorMs), summary(directMs)];
-    return {
-      latencyMs: {
-        floor: round(latency.p50),
-        direct: round(direct.p50),
-        ratio: round(latency.p50 / direct.p50),
-        p99: { floor: round(latency.p99), direct: round(direct.p99), ratio: round(latency.p99 / direct.p99) },
-      },
-      throughput32: {
-        floor: round(runs.length / options.seconds, 1),
-        direct: options.direct32,
-        ratio: round(runs.length / options.seconds / options.direct32),
-      },
-      /** CPU ms per test of the floor's process (API and worker), Redis, the metadata store, and their sum with the rest. */
-      cpuMsPerTest: {
-        process: perTest(cpu.service),
-        redis: perTest(cpu.redis),
-        metadataStore: perTest(cpu.metadataStore),
-        machine: machineMs({
-          service: cpu.service / runs.length,
-          redis: (cpu.redis ?? 0) / runs.length,
-          metadataStore: cpu.metadataStore / runs.length,
-          target: cpu.target / runs.length,
-          benchClient: cpu.benchClient / runs.length,
-        }),
-      },
-    };
+    return await measureBesideDirect({
+      test: (i) => bench.passingTest(sources[i % sources.length]!),
+      pid: floor.child.pid!,
+      redisPid: redis.pid,
+      database,
+      target,
+      runs: options.runs,
+      seconds: options.seconds,
+      direct32: options.direct32,
+    });
   } finally {
     await bench.client.close();
     await stopService(floor.child);
@@ -1300,6 +1314,29 @@ const machineMs = (cpu: {
 }) =>
   round((cpu.service ?? 0) + (cpu.redis ?? 0) + (cpu.metadataStore ?? 0) + cpu.target + cpu.benchClient, 1);
 
+/** A floor's latency and throughput rows of the table. */
+function floorRows(
+  name: string,
+  floor: Pick<Awaited<ReturnType<typeof measureBesideDirect>>, 'latencyMs' | 'throughput32'>,
+  machineCpuMs: number,
+): [string, string, string, string][] {
+  const { latencyMs, throughput32 } = floor;
+  return [
+    [
+      `${name}: latency p50 (ms)`,
+      `${latencyMs.floor} vs pg ${latencyMs.direct}`,
+      `ratio ${latencyMs.ratio}`,
+      `p99 ratio ${latencyMs.p99.ratio} (${latencyMs.p99.floor} vs ${latencyMs.p99.direct})`,
+    ],
+    [
+      `${name}: ×32 (tests/s)`,
+      `${throughput32.floor} vs pg ${throughput32.direct}`,
+      `ratio ${throughput32.ratio}`,
+      `machine CPU ${machineCpuMs} ms/test`,
+    ],
+  ];
+}
+
 function printTable(r: {
   floor: Awaited<ReturnType<typeof measureDesignFloor>>;
   apiFloor: Awaited<ReturnType<typeof measureApiFloor>>;
@@ -1365,36 +1402,14 @@ function printTable(r: {
       `ratio ${r.latencyMs.ratio.p50}`,
       `≤ 1.5 ${ok(r.latencyMs.ratio.p50 <= 1.5)}`,
     ],
-    [
-      'floor of the design: latency p50 (ms)',
-      `${r.floor.latencyMs.floor} vs pg ${r.floor.latencyMs.direct}`,
-      `ratio ${r.floor.latencyMs.ratio}`,
-      `p99 ratio ${r.floor.latencyMs.p99.ratio} (${r.floor.latencyMs.p99.floor} vs ${r.floor.latencyMs.p99.direct})`,
-    ],
-    [
-      'floor of the design: ×32 (tests/s)',
-      `${r.floor.throughput32.floor} vs pg ${r.floor.throughput32.direct}`,
-      `ratio ${r.floor.throughput32.ratio}`,
-      `machine CPU ${r.floor.cpuMsPerTest} ms/test`,
-    ],
+    ...floorRows('floor of the design', r.floor, r.floor.cpuMsPerTest),
     [
       'floor of the design: stages p50 (ms)',
       `request ${r.floor.latencyMs.stagesP50.request}, queue tx ${r.floor.latencyMs.stagesP50.queueTx}, to checks ${r.floor.latencyMs.stagesP50.toChecks}`,
       `checks ${r.floor.latencyMs.stagesP50.checks}, final write ${r.floor.latencyMs.stagesP50.finalWrite}, to client ${r.floor.latencyMs.stagesP50.toClient}`,
       '',
     ],
-    [
-      'floor with its API: latency p50 (ms)',
-      `${r.apiFloor.latencyMs.floor} vs pg ${r.apiFloor.latencyMs.direct}`,
-      `ratio ${r.apiFloor.latencyMs.ratio}`,
-      `p99 ratio ${r.apiFloor.latencyMs.p99.ratio} (${r.apiFloor.latencyMs.p99.floor} vs ${r.apiFloor.latencyMs.p99.direct})`,
-    ],
-    [
-      'floor with its API: ×32 (tests/s)',
-      `${r.apiFloor.throughput32.floor} vs pg ${r.apiFloor.throughput32.direct}`,
-      `ratio ${r.apiFloor.throughput32.ratio}`,
-      `machine CPU ${r.apiFloor.cpuMsPerTest.machine} ms/test`,
-    ],
+    ...floorRows('floor with its API', r.apiFloor, r.apiFloor.cpuMsPerTest.machine),
     [
       'floor with its API: CPU per test (ms)',
       `its process ${r.apiFloor.cpuMsPerTest.process}`,
