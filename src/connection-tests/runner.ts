@@ -139,14 +139,20 @@ export function createTestRunner(deps: RunnerDeps) {
   /** Ends a test that could not be run (its final attempt failed, or it was lost) as FAILED/INTERNAL. */
   async function fail(testId: string, detail: string): Promise<void> {
     const context: CodeContext = { host: '', port: 0, username: '', databaseName: '', detail };
-    const test = await failOpenTest(db, testId, CODE_TEXT.INTERNAL.message(context));
-    if (!test) return;
+    // The test's end and its data source's status together, as a test that runs to its end stores them.
+    const ended = await db.transaction(async (tx) => {
+      const test = await failOpenTest(tx, testId, CODE_TEXT.INTERNAL.message(context));
+      if (!test) return undefined;
+      const row =
+        test.dataSourceId === null
+          ? undefined
+          : await recordTestStatus(tx, test.dataSourceId, test.id, 'FAILED');
+      return { test, row };
+    });
+    if (!ended) return;
     deps.metrics.testOutcomes.inc({ status: 'FAILED', error_code: 'INTERNAL' });
-    publish(test);
-    const row = test.dataSourceId
-      ? await recordTestStatus(db, test.dataSourceId, test.id, 'FAILED')
-      : undefined;
-    await report(test, row);
+    publish(ended.test);
+    await report(ended.test, ended.row);
   }
 
   /** The checks of one endpoint, each recorded through `record`; what it found. */

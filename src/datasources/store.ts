@@ -1,5 +1,5 @@
 import { and, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
-import { preparedOnce, type Database, type Executor } from '../lib/db.js';
+import type { Database, Executor } from '../lib/db.js';
 import { checkPageSize, decodeCursor, isUuid, toPage, type Page } from '../lib/pagination.js';
 import { dataSources, type DataSourceRow } from '../schema/index.js';
 import {
@@ -170,28 +170,22 @@ export async function listRows(
   return toPage(rows, first, (row) => ({ at: row.createdAt, id: row.id }), count?.n ?? 0);
 }
 
-const recordStatusStatement = preparedOnce((db) =>
-  db
-    .update(dataSources)
-    .set({ connectionStatus: sql`${sql.placeholder('status')}` })
-    .where(
-      and(eq(dataSources.id, sql.placeholder('id')), eq(dataSources.lastTestId, sql.placeholder('testId'))),
-    )
-    .returning()
-    .prepare('record_test_status'),
-);
-
 /**
  * The status a test of the data source reached, recorded only while that test is still its latest
- * (a newer test owns the status then). The updated row, or undefined when it was not.
+ * (a newer test owns the status then). The updated row, or undefined when it was not. (A test that
+ * runs to its end records it in its final write instead: connection-tests/store.ts, endSavedTest.)
  */
 export async function recordTestStatus(
-  db: Database,
+  db: Executor,
   id: string,
   testId: string,
   status: ConnectionStatus,
 ): Promise<DataSourceRow | undefined> {
-  const [row] = await recordStatusStatement(db).execute({ id, testId, status });
+  const [row] = await db
+    .update(dataSources)
+    .set({ connectionStatus: status })
+    .where(and(eq(dataSources.id, id), eq(dataSources.lastTestId, testId)))
+    .returning();
   return row;
 }
 

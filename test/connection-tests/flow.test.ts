@@ -520,6 +520,46 @@ describe('failures', () => {
     }
   });
 
+  it("of a test's job leave the test to reconciliation, which ends it FAILED together with its data source's status", async () => {
+    const { id, testId } = await createFor(targets().scram);
+    // Its job lost (as a Redis without persistence loses it), long enough ago to be given up.
+    await api.queue('connection-test').remove(testId);
+    await api.pool.query(
+      "UPDATE connection_tests SET queued_at = now() - interval '11 minutes' WHERE id = $1",
+      [testId],
+    );
+    // The store refuses this data source's FAILED: ending the test must fail whole.
+    await api.pool.query(`CREATE FUNCTION refuse_failed() RETURNS trigger LANGUAGE plpgsql AS
+      $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`);
+    await api.pool.query(`CREATE TRIGGER refuse_failed BEFORE UPDATE ON data_sources FOR EACH ROW
+      WHEN (NEW.id = '${id}' AND NEW.connection_status = 'FAILED') EXECUTE FUNCTION refuse_failed()`);
+    const events = await api.queueEvents('maintenance');
+    const reconcile = async () => {
+      const job = await api.queue('maintenance').add('reconcile', {});
+      await job.waitUntilFinished(events, 10_000);
+    };
+    const worker = await startWorker();
+    try {
+      await expect(reconcile()).rejects.toThrow('update "data_sources"');
+      expect(await all(api.pool, 'SELECT status FROM connection_tests WHERE id = $1', [testId])).toEqual([
+        { status: 'QUEUED' },
+      ]);
+      await api.pool.query('DROP TRIGGER refuse_failed ON data_sources; DROP FUNCTION refuse_failed()');
+      await reconcile();
+      expect(
+        await all(api.pool, 'SELECT status, error_code FROM connection_tests WHERE id = $1', [testId]),
+      ).toEqual([{ status: 'FAILED', error_code: 'INTERNAL' }]);
+      expect(await all(api.pool, 'SELECT connection_status FROM data_sources WHERE id = $1', [id])).toEqual([
+        { connection_status: 'FAILED' },
+      ]);
+    } finally {
+      await api.pool.query(
+        'DROP TRIGGER IF EXISTS refuse_failed ON data_sources; DROP FUNCTION IF EXISTS refuse_failed()',
+      );
+      await worker.stop();
+    }
+  });
+
   it('of the target are final: the job completes once, with no retry', async () => {
     const worker = await startWorker();
     try {
