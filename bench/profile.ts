@@ -1,11 +1,14 @@
-// `npm run bench:profile [-- --transport postgres] [-- --tests N | --typename N] [-- --selection console]`:
-// where the service's CPU goes during connection tests. Starts a throwaway PostgreSQL and the built
-// service under `node --cpu-prof`, runs N connection tests (half one at a time, half from 32
-// clients), stops the service so that it writes its profile, and prints the self time by package
+// `npm run bench:profile [-- --transport postgres] [-- --tests N | --typename N] [-- --selection console]
+// [-- --floor]`: where the service's CPU goes during connection tests. Starts a throwaway PostgreSQL
+// and the built service under `node --cpu-prof`, runs N connection tests (half one at a time, half
+// from 32 clients), stops the service so that it writes its profile, and prints the self time by package
 // and by function: the "flame summary" of README's Performance section. It also counts what a test
 // costs the stores: the statements the metadata store ran for it (log_statement=all on the
 // profile's own database, read back from PG_LOG) and the commands of a Redis server of its own,
-// with that Redis's CPU. KEEP_PROFILE=1 leaves the profile (and the run's temp directory) in place.
+// with that Redis's CPU. `--floor` then runs the same tests, the same way, against the floor of the
+// design with its API (bench/floor-service.ts) under `--cpu-prof`, and prints the same for its
+// process: what the service's own code costs, package by package. KEEP_PROFILE=1 leaves the profiles
+// (and the run's temp directory) in place.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -39,6 +42,14 @@ const SELECTION =
        checks { endpoint name status code message hint durationMs }
        server { version inRecovery walLevel readableSchemas } standbyServer { version inRecovery }`
     : 'status';
+/** `--floor`: the same load against the floor of the design with its API, profiled the same way. */
+const FLOOR = process.argv.includes('--floor');
+if (FLOOR && (TRANSPORT === 'postgres' || TYPENAMES > 0)) {
+  console.error(
+    '--floor runs connection tests on Redis: it takes neither --transport postgres nor --typename',
+  );
+  process.exit(2);
+}
 const TOKEN = 'profile-admin-token-0123456789';
 /** The metadata server's log (stderr of the Debian cluster), where log_statement=all writes. */
 const PG_LOG = process.env.PG_LOG ?? '/var/log/postgresql/postgresql-15-main.log';
@@ -104,6 +115,7 @@ async function main() {
   const statementsLogged = async (from: number) => {
     const size = (await stat(PG_LOG)).size;
     const counts = new Map<string, number>();
+    if (size <= from) return counts; // nothing logged since (`--typename` runs no statement)
     let rest = '';
     for await (const chunk of createReadStream(PG_LOG, { start: from, end: size - 1, encoding: 'utf8' })) {
       const lines = (rest + String(chunk)).split('\n');
@@ -158,7 +170,153 @@ async function main() {
   ) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const client = createGraphQLClient(`${base}/graphql`, { token: TOKEN });
+  const service = follower(`${base}/graphql`);
+  const sources = await Promise.all(
+    Array.from({ length: 32 }, async (_, i) => {
+      const { createDataSource } = await service.client.data<{
+        createDataSource: { dataSource: { id: string }; test: { id: string } };
+      }>(
+        'mutation($input: CreateDataSourceInput!) { createDataSource(input: $input) { dataSource { id } test { id } } }',
+        {
+          input: {
+            identifier: `profile-${i}`,
+            ...scram,
+            username: 'app_full',
+            password: ROLES.app_full.password,
+            databaseName: 'appdb',
+            sslMode: 'DISABLE',
+          },
+        },
+      );
+      await service.finished(createDataSource.test.id);
+      return createDataSource.dataSource.id;
+    }),
+  );
+
+  /** The load, with what it cost the process `pid`, its Redis and the metadata store. */
+  const measure = async (pid: number, load: () => Promise<void>): Promise<Measured> => {
+    const windowStart = Number(process.hrtime.bigint() / 1000n);
+    const cpuBefore = await cpuMs(pid);
+    const redisCpuBefore = await cpuMs(redis.pid!);
+    const commandsBefore = await redisCommands();
+    const logFrom = await stat(PG_LOG).then(
+      (s) => s.size,
+      () => undefined,
+    );
+    await load();
+    const cpu = (await cpuMs(pid)) - cpuBefore;
+    const windowEnd = Number(process.hrtime.bigint() / 1000n);
+    const redisCpu = (await cpuMs(redis.pid!)) - redisCpuBefore;
+    const commandsAfter = await redisCommands();
+    const commandCounts = new Map(
+      [...commandsAfter]
+        .map(([name, n]) => [name, n - (commandsBefore.get(name) ?? 0)] as const)
+        .filter(([name]) => name !== 'info'),
+    );
+    const statementCounts =
+      logFrom === undefined ? new Map<string, number>() : await statementsLogged(logFrom);
+    return { windowStart, windowEnd, cpu, redisCpu, commandCounts, statementCounts };
+  };
+  /** Half the tests one at a time, half from 32 clients (one per data source). */
+  const tests = (test: (id: string) => Promise<void>, ids: string[]) => async () => {
+    let next = 0;
+    for (let i = 0; i < UNITS_ARG / 2; i += 1) await test(ids[0]!);
+    await Promise.all(
+      ids.map(async (id) => {
+        while (next < UNITS_ARG / 2) {
+          next += 1;
+          await test(id);
+        }
+      }),
+    );
+  };
+  const typenames = async () => {
+    let next = 0;
+    await Promise.all(
+      sources.map(async () => {
+        while (next < TYPENAMES) {
+          next += 1;
+          await service.client.data('{ __typename }');
+        }
+      }),
+    );
+  };
+
+  const measured = await measure(child.pid!, TYPENAMES > 0 ? typenames : tests(service.test, sources));
+  await service.client.close();
+  child.kill('SIGTERM');
+  await exited;
+  await report('service', profileDir, measured);
+
+  if (FLOOR) {
+    // The service's rows stay: the floor copies its data sources and reads a test of theirs that PASSED.
+    const floorDir = path.join(profileDir, 'floor');
+    const floorChild = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+        '--cpu-prof',
+        `--cpu-prof-dir=${floorDir}`,
+        '--import',
+        'tsx',
+        'bench/floor-service.ts',
+      ],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'production',
+          FLOOR_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
+          FLOOR_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+          FLOOR_TARGET: `${scram.host}:${scram.port}`,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const floorExited = new Promise((resolve) => floorChild.once('exit', resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      floorChild.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const found = /ready (\S+)/.exec(out);
+        if (found) resolve(found[1]!);
+      });
+      void floorExited.then(() => reject(new Error('bench/floor-service.ts exited before it was ready')));
+    });
+    const floor = follower(url);
+    const db = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
+    await db.connect();
+    const ids = await db
+      .query<{ id: string }>('SELECT id FROM floor_sources LIMIT 32')
+      .then((result) => result.rows.map((row) => row.id))
+      .finally(() => db.end());
+    const floorMeasured = await measure(floorChild.pid!, tests(floor.test, ids));
+    await floor.client.close();
+    floorChild.kill('SIGTERM');
+    await floorExited;
+    await report('floor of the design with its API (bench/floor-service.ts)', floorDir, floorMeasured);
+  }
+
+  redis.kill('SIGTERM');
+  if (process.env.KEEP_PROFILE) console.log(`\nprofiles kept in ${profileDir}`);
+  else await rm(profileDir, { recursive: true, force: true });
+  await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await root.end();
+  await targets.stop();
+}
+
+/** What a load cost: its window (the profile's clock), CPU ms of the process and of Redis, and counts. */
+interface Measured {
+  windowStart: number;
+  windowEnd: number;
+  cpu: number;
+  redisCpu: number;
+  commandCounts: Map<string, number>;
+  statementCounts: Map<string, number>;
+}
+
+/** A client of a GraphQL server that follows each test it asks for until the test ends. */
+function follower(url: string) {
+  const client = createGraphQLClient(url, { token: TOKEN });
   const ws = client.ws({ lazy: false });
   const finished = (id: string) =>
     new Promise<string>((resolve, reject) => {
@@ -175,27 +333,6 @@ async function main() {
         },
       );
     });
-  const sources = await Promise.all(
-    Array.from({ length: 32 }, async (_, i) => {
-      const { createDataSource } = await client.data<{
-        createDataSource: { dataSource: { id: string }; test: { id: string } };
-      }>(
-        'mutation($input: CreateDataSourceInput!) { createDataSource(input: $input) { dataSource { id } test { id } } }',
-        {
-          input: {
-            identifier: `profile-${i}`,
-            ...scram,
-            username: 'app_full',
-            password: ROLES.app_full.password,
-            databaseName: 'appdb',
-            sslMode: 'DISABLE',
-          },
-        },
-      );
-      await finished(createDataSource.test.id);
-      return createDataSource.dataSource.id;
-    }),
-  );
   const test = async (id: string) => {
     const { testConnection } = await client.data<{ testConnection: { id: string } }>(
       'mutation($id: ID) { testConnection(input: { dataSourceId: $id }) { id } }',
@@ -203,53 +340,16 @@ async function main() {
     );
     if ((await finished(testConnection.id)) !== 'PASSED') throw new Error('a profiled test did not pass');
   };
-  const windowStart = Number(process.hrtime.bigint() / 1000n);
-  const cpuBefore = await cpuMs(child.pid!);
-  const redisCpuBefore = await cpuMs(redis.pid!);
-  const commandsBefore = await redisCommands();
-  const logFrom = await stat(PG_LOG).then(
-    (s) => s.size,
-    () => undefined,
-  );
-  let next = 0;
-  if (TYPENAMES > 0) {
-    await Promise.all(
-      sources.map(async () => {
-        while (next < TYPENAMES) {
-          next += 1;
-          await client.data('{ __typename }');
-        }
-      }),
-    );
-  } else {
-    for (let i = 0; i < UNITS_ARG / 2; i += 1) await test(sources[0]!);
-    await Promise.all(
-      sources.map(async (id) => {
-        while (next < UNITS_ARG / 2) {
-          next += 1;
-          await test(id);
-        }
-      }),
-    );
-  }
-  const cpu = (await cpuMs(child.pid!)) - cpuBefore;
-  const windowEnd = Number(process.hrtime.bigint() / 1000n);
-  const redisCpu = (await cpuMs(redis.pid!)) - redisCpuBefore;
-  const commandsAfter = await redisCommands();
-  const commandCounts = new Map(
-    [...commandsAfter]
-      .map(([name, n]) => [name, n - (commandsBefore.get(name) ?? 0)] as const)
-      .filter(([name]) => name !== 'info'),
-  );
-  const commands = [...commandCounts.values()].reduce((a, b) => a + b, 0);
-  const statementCounts = logFrom === undefined ? new Map<string, number>() : await statementsLogged(logFrom);
-  const statements = [...statementCounts.values()].reduce((a, b) => a + b, 0);
-  await client.close();
-  child.kill('SIGTERM');
-  await exited;
+  return { client, finished, test };
+}
 
-  const [file] = (await readdir(profileDir)).filter((name) => name.endsWith('.cpuprofile'));
-  const profile = JSON.parse(await readFile(path.join(profileDir, file!), 'utf8')) as Profile;
+/** Prints what the load cost and the self time of the profile that `dir` holds, within the load. */
+async function report(label: string, dir: string, measured: Measured) {
+  const { windowStart, windowEnd, cpu, redisCpu, commandCounts, statementCounts } = measured;
+  const commands = [...commandCounts.values()].reduce((a, b) => a + b, 0);
+  const statements = [...statementCounts.values()].reduce((a, b) => a + b, 0);
+  const [file] = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile'));
+  const profile = JSON.parse(await readFile(path.join(dir, file!), 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfByGroup = new Map<string, number>();
   const selfByFunction = new Map<string, number>();
@@ -290,7 +390,7 @@ async function main() {
           `${((100 * ms) / total).toFixed(1).padStart(5)}%  ${(ms / UNITS).toFixed(2).padStart(5)} ms/${UNIT}  ${name}`,
       );
   console.log(
-    `transport ${TRANSPORT}: ${UNITS} ${UNIT}s, service CPU ${(cpu / UNITS).toFixed(2)} ms per ${UNIT}`,
+    `\n== ${label}\ntransport ${TRANSPORT}: ${UNITS} ${UNIT}s, process CPU ${(cpu / UNITS).toFixed(2)} ms per ${UNIT}`,
   );
   console.log(
     `per ${UNIT}: ${(statements / UNITS).toFixed(1)} metadata statements` +
@@ -314,13 +414,6 @@ async function main() {
   console.log(top(byCaller, 15).join('\n'));
   console.log('\nself time by function:');
   console.log(top(selfByFunction, 30).join('\n'));
-
-  redis.kill('SIGTERM');
-  if (process.env.KEEP_PROFILE) console.log(`\nprofile kept in ${profileDir}`);
-  else await rm(profileDir, { recursive: true, force: true });
-  await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await root.end();
-  await targets.stop();
 }
 
 async function cpuMs(pid: number): Promise<number> {
