@@ -16,6 +16,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { createGraphQLClient } from '../test/support/client.js';
 import { ROLES, startTargets } from '../test/support/pg-targets.js';
@@ -44,6 +45,16 @@ const SELECTION =
     : 'status';
 /** `--floor`: the same load against the floor of the design with its API, profiled the same way. */
 const FLOOR = process.argv.includes('--floor');
+/**
+ * `--perf`: Linux `perf record` (cpu-clock, 1 kHz, every thread) instead of V8's profiler, whose
+ * samples land mostly as a thread returns from the kernel and so charge socket writes with time that
+ * perf finds in JavaScript, the collector and the compiler. Needs `perf` on the PATH.
+ */
+const PERF = process.argv.includes('--perf');
+/** `--warm N`: the load run N times before the measured one, so that V8 has compiled what it runs. */
+const WARM = Number(arg('warm') ?? 0);
+/** How each process is profiled: V8's `--cpu-prof` into `dir`, or symbols for perf (/tmp/perf-<pid>.map). */
+const profiling = (dir: string) => (PERF ? ['--perf-basic-prof'] : ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
 if (FLOOR && (TRANSPORT === 'postgres' || TYPENAMES > 0)) {
   console.error(
     '--floor runs connection tests on Redis: it takes neither --transport postgres nor --typename',
@@ -132,8 +143,7 @@ async function main() {
     process.execPath,
     [
       ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
-      '--cpu-prof',
-      `--cpu-prof-dir=${profileDir}`,
+      ...profiling(profileDir),
       'dist/main.js',
       'all',
     ],
@@ -195,6 +205,8 @@ async function main() {
 
   /** The load, with what it cost the process `pid`, its Redis and the metadata store. */
   const measure = async (pid: number, load: () => Promise<void>): Promise<Measured> => {
+    for (let i = 0; i < WARM; i += 1) await load();
+    const perf = PERF ? await perfRecord(pid, profileDir) : undefined;
     const windowStart = Number(process.hrtime.bigint() / 1000n);
     const cpuBefore = await cpuMs(pid);
     const redisCpuBefore = await cpuMs(redis.pid!);
@@ -204,6 +216,7 @@ async function main() {
       () => undefined,
     );
     await load();
+    await perf?.stop();
     const cpu = (await cpuMs(pid)) - cpuBefore;
     const windowEnd = Number(process.hrtime.bigint() / 1000n);
     const redisCpu = (await cpuMs(redis.pid!)) - redisCpuBefore;
@@ -215,7 +228,7 @@ async function main() {
     );
     const statementCounts =
       logFrom === undefined ? new Map<string, number>() : await statementsLogged(logFrom);
-    return { windowStart, windowEnd, cpu, redisCpu, commandCounts, statementCounts };
+    return { windowStart, windowEnd, cpu, redisCpu, commandCounts, statementCounts, perfData: perf?.file };
   };
   /** Half the tests one at a time, half from 32 clients (one per data source). */
   const tests = (test: (id: string) => Promise<void>, ids: string[]) => async () => {
@@ -255,8 +268,7 @@ async function main() {
       process.execPath,
       [
         ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
-        '--cpu-prof',
-        `--cpu-prof-dir=${floorDir}`,
+        ...profiling(floorDir),
         '--import',
         'tsx',
         'bench/floor-service.ts',
@@ -312,6 +324,8 @@ interface Measured {
   redisCpu: number;
   commandCounts: Map<string, number>;
   statementCounts: Map<string, number>;
+  /** With `--perf`: the recording of the load. */
+  perfData?: string;
 }
 
 /** A client of a GraphQL server that follows each test it asks for until the test ends. */
@@ -343,11 +357,34 @@ function follower(url: string) {
   return { client, finished, test };
 }
 
-/** Prints what the load cost and the self time of the profile that `dir` holds, within the load. */
+/** Prints what the load cost, then where the process's CPU went (its V8 profile, or perf's). */
 async function report(label: string, dir: string, measured: Measured) {
-  const { windowStart, windowEnd, cpu, redisCpu, commandCounts, statementCounts } = measured;
+  const { cpu, redisCpu, commandCounts, statementCounts } = measured;
   const commands = [...commandCounts.values()].reduce((a, b) => a + b, 0);
   const statements = [...statementCounts.values()].reduce((a, b) => a + b, 0);
+  console.log(
+    `\n== ${label}\ntransport ${TRANSPORT}: ${UNITS} ${UNIT}s, process CPU ${(cpu / UNITS).toFixed(2)} ms per ${UNIT}`,
+  );
+  console.log(
+    `per ${UNIT}: ${(statements / UNITS).toFixed(1)} metadata statements` +
+      (TRANSPORT === 'redis'
+        ? `, ${(commands / UNITS).toFixed(1)} Redis commands, Redis CPU ${(redisCpu / UNITS).toFixed(2)} ms`
+        : ''),
+  );
+  const perTest = (map: Map<string, number>, n: number) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, count]) => `${(count / UNITS).toFixed(2).padStart(6)}  ${name}`)
+      .join('\n');
+  console.log(`\nmetadata statements per ${UNIT}:\n${perTest(statementCounts, 25)}`);
+  if (TRANSPORT === 'redis') console.log(`\nRedis commands per ${UNIT}:\n${perTest(commandCounts, 15)}`);
+  if (measured.perfData) await perfSummary(measured.perfData, cpu);
+  else await cpuProfileSummary(dir, measured);
+}
+
+/** Self time by package and by function within the load, from the V8 profile that `dir` holds. */
+async function cpuProfileSummary(dir: string, { windowStart, windowEnd }: Measured) {
   const [file] = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile'));
   const profile = JSON.parse(await readFile(path.join(dir, file!), 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -390,23 +427,6 @@ async function report(label: string, dir: string, measured: Measured) {
           `${((100 * ms) / total).toFixed(1).padStart(5)}%  ${(ms / UNITS).toFixed(2).padStart(5)} ms/${UNIT}  ${name}`,
       );
   console.log(
-    `\n== ${label}\ntransport ${TRANSPORT}: ${UNITS} ${UNIT}s, process CPU ${(cpu / UNITS).toFixed(2)} ms per ${UNIT}`,
-  );
-  console.log(
-    `per ${UNIT}: ${(statements / UNITS).toFixed(1)} metadata statements` +
-      (TRANSPORT === 'redis'
-        ? `, ${(commands / UNITS).toFixed(1)} Redis commands, Redis CPU ${(redisCpu / UNITS).toFixed(2)} ms`
-        : ''),
-  );
-  const perTest = (map: Map<string, number>, n: number) =>
-    [...map]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([name, count]) => `${(count / UNITS).toFixed(2).padStart(6)}  ${name}`)
-      .join('\n');
-  console.log(`\nmetadata statements per ${UNIT}:\n${perTest(statementCounts, 25)}`);
-  if (TRANSPORT === 'redis') console.log(`\nRedis commands per ${UNIT}:\n${perTest(commandCounts, 15)}`);
-  console.log(
     `\nself time during the load (${(total / UNITS).toFixed(2)} ms per ${UNIT} sampled), by package / module:`,
   );
   console.log(top(selfByGroup, 25).join('\n'));
@@ -414,6 +434,108 @@ async function report(label: string, dir: string, measured: Measured) {
   console.log(top(byCaller, 15).join('\n'));
   console.log('\nself time by function:');
   console.log(top(selfByFunction, 30).join('\n'));
+}
+
+/** `perf record` of process `pid` until stop(). */
+async function perfRecord(pid: number, dir: string) {
+  const file = path.join(dir, `perf-${pid}.data`);
+  const perf = spawn(
+    'perf',
+    ['record', '-q', '-e', 'cpu-clock', '-F', '1000', '-g', '-p', String(pid), '-o', file],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const exited = new Promise((resolve, reject) => perf.once('exit', resolve).once('error', reject));
+  // perf says nothing once it is attached: it is given a moment, which only shortens its window.
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 500))]);
+  if (perf.exitCode !== null) throw new Error(`perf record exited (${perf.exitCode}): is perf installed?`);
+  return {
+    file,
+    stop: async () => {
+      perf.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
+/** The package or module of a JavaScript frame as `--perf-basic-prof` names it. */
+function jsGroup(symbol: string): string {
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(symbol);
+  if (pkg) return pkg[1]!;
+  const own = /\/dist\/(.+?\/)?[^/]+:\d/.exec(symbol);
+  if (own) return `src/${own[1] ?? ''}`;
+  const bench = /\/(bench\/[^:]+):\d/.exec(symbol);
+  if (bench) return bench[1]!;
+  return symbol.includes('node:') ? 'node:internal' : 'other';
+}
+
+/** Where each perf sample was: the kernel, V8's collector or compiler, its builtins, JS by package, … */
+function perfCategory(dso: string, symbol: string): string {
+  if (dso.includes('kernel')) return 'kernel (sockets, scheduling)';
+  if (symbol.startsWith('JS:')) return `JS: ${jsGroup(symbol)}`;
+  if (/Scaveng|Mark|Sweep|Heap::|Evacuat|Compactor|Worklist|RememberedSet|SlotSet|GC/.test(symbol))
+    return 'V8 garbage collector';
+  if (/compiler::|Compile|Baseline|Maglev|maglev|Parser|Scanner|Bytecode|Zone/.test(symbol))
+    return 'V8 compiler (JIT)';
+  if (symbol.startsWith('Builtins_')) return 'V8 builtins (property access, calls, promises)';
+  if (/Json/.test(symbol)) return 'JSON';
+  if (dso.startsWith('libc')) return 'libc (malloc, memcpy)';
+  if (dso === 'node') return /uv_|node::/.test(symbol) ? 'Node and libuv' : 'V8 runtime';
+  return dso;
+}
+
+/** The process's CPU per unit split by perfCategory, from perf's own report of the recording. */
+async function perfSummary(file: string, cpu: number) {
+  const perf = spawn(
+    'perf',
+    ['report', '-i', file, '--no-children', '--sort', 'dso,sym', '-g', 'none', '--percent-limit', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  let out = '';
+  perf.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await new Promise((resolve) => perf.once('exit', resolve));
+  const byCategory = new Map<string, number>();
+  for (const line of out.split('\n')) {
+    const found = /^\s*([\d.]+)%\s+(\S+)(?: tid \d+)?\s+\[.\] (.*)$/.exec(line);
+    if (!found) continue;
+    const category = perfCategory(found[2]!, found[3]!.trim());
+    byCategory.set(category, (byCategory.get(category) ?? 0) + Number(found[1]));
+  }
+  console.log(`\nthe process's CPU by where perf found it (ms per ${UNIT}, of ${(cpu / UNITS).toFixed(2)}):`);
+  for (const [category, percent] of [...byCategory].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`${((percent / 100) * (cpu / UNITS)).toFixed(3).padStart(7)}  ${category}`);
+
+  // Each sample charged to the package of the nearest JavaScript frame on its stack (builtins, V8's
+  // runtime, allocation's collections and syscalls included); samples with none stay where they were.
+  const script = spawn('perf', ['script', '-i', file], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const byCaller = new Map<string, number>();
+  let samples = 0;
+  let charged: string | undefined;
+  let leaf: string | undefined;
+  const endSample = () => {
+    if (leaf === undefined) return;
+    samples += 1;
+    const group = charged ?? leaf;
+    byCaller.set(group, (byCaller.get(group) ?? 0) + 1);
+    charged = leaf = undefined;
+  };
+  for await (const line of createInterface({ input: script.stdout })) {
+    const frame = /^\s+[0-9a-f]+ (.*?)(?:\+0x[0-9a-f]+)? \((.*)\)$/.exec(line);
+    if (!frame) {
+      endSample();
+      continue;
+    }
+    const [, symbol = '', dso = ''] = frame;
+    leaf ??= perfCategory(dso.includes('kernel') ? 'kernel' : path.basename(dso), symbol);
+    if (charged === undefined && symbol.startsWith('JS:')) charged = jsGroup(symbol);
+  }
+  endSample();
+  console.log(`\nthe same, charged to the package of the nearest JavaScript frame (ms per ${UNIT}):`);
+  for (const [group, count] of [...byCaller].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`${((count / samples) * (cpu / UNITS)).toFixed(3).padStart(7)}  ${group}`);
 }
 
 async function cpuMs(pid: number): Promise<number> {
