@@ -247,6 +247,7 @@ export async function startApp(config: Config, role: ProcessRole, logger: Logger
     const audit = createAuditTrail({ db, logger });
     const connectionTests = createConnectionTestService({
       db,
+      preparedTransaction: (fn) => store.preparedTransaction(fn),
       secrets,
       events,
       audit,

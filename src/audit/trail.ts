@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../lib/db.js';
+import { preparedOnce, type Database } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import { checkPageSize, decodeCursor, isUuid, toPage, type Page } from '../lib/pagination.js';
 import { auditEvents, type AuditEventRow } from '../schema/index.js';
@@ -41,6 +41,43 @@ export interface AuditFilter {
 
 type Executor = Pick<Database, 'insert'>;
 
+/** An audit row's values, bound as given (pg turns the dates and the array into their types). */
+const auditRow = (actor: Actor, entry: AuditEntry) => ({
+  id: randomUUID(),
+  at: new Date(),
+  actor: actor.name,
+  action: entry.action,
+  dataSourceId: entry.dataSourceId ?? null,
+  testId: entry.testId ?? null,
+  changedFields: [...(entry.changedFields ?? [])],
+  requestId: actor.requestId,
+  clientAddress: actor.clientAddress,
+});
+
+const AUDIT_COLUMNS = [
+  'id',
+  'at',
+  'actor',
+  'action',
+  'dataSourceId',
+  'testId',
+  'changedFields',
+  'requestId',
+  'clientAddress',
+] as const satisfies readonly (keyof ReturnType<typeof auditRow>)[];
+
+const insertStatement = preparedOnce((db) =>
+  db
+    .insert(auditEvents)
+    .values(
+      Object.fromEntries(AUDIT_COLUMNS.map((column) => [column, sql`${sql.placeholder(column)}`])) as Record<
+        (typeof AUDIT_COLUMNS)[number],
+        SQL
+      >,
+    )
+    .prepare('insert_audit_event'),
+);
+
 /**
  * The audit trail (PRODUCT.md §5). `record` runs inside the transaction of the change it records, so
  * that a change and its record commit or roll back together; `announce` writes the one log line per
@@ -49,17 +86,15 @@ type Executor = Pick<Database, 'insert'>;
 export function createAuditTrail(deps: { db: Database; logger: Logger }) {
   return {
     async record(tx: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
-      await tx.insert(auditEvents).values({
-        id: randomUUID(),
-        at: new Date(),
-        actor: actor.name,
-        action: entry.action,
-        dataSourceId: entry.dataSourceId ?? null,
-        testId: entry.testId ?? null,
-        changedFields: [...(entry.changedFields ?? [])],
-        requestId: actor.requestId,
-        clientAddress: actor.clientAddress,
-      });
+      await tx.insert(auditEvents).values(auditRow(actor, entry));
+    },
+
+    /**
+     * `record`, as a statement prepared on `connection`, the connection of the transaction it runs in
+     * (lib/db.ts, preparedTransaction): `testConnection`'s.
+     */
+    async recordOn(connection: Database, actor: Actor, entry: AuditEntry): Promise<void> {
+      await insertStatement(connection).execute(auditRow(actor, entry));
     },
 
     announce(actor: Actor, entry: AuditEntry): void {

@@ -2,9 +2,9 @@ import type { Actor, AuditTrail } from '../audit/trail.js';
 import type { DataSourceTests } from '../datasources/service.js';
 import { withConnectionDefaults, type ConnectionInput, type ConnectionSpec } from '../datasources/model.js';
 import { validateConnection, validatePassword } from '../datasources/rules.js';
-import { findRow, specOf } from '../datasources/store.js';
+import { lockRow, specOf } from '../datasources/store.js';
 import { AppError } from '../errors.js';
-import type { Database } from '../lib/db.js';
+import type { Database, MetadataStore } from '../lib/db.js';
 import type { Page } from '../lib/pagination.js';
 import type { EventBus } from '../lib/pubsub.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -18,11 +18,14 @@ import {
   listTestPages,
   queueDraftTest,
   queueSavedTest,
+  queueSavedTestOn,
   type EnqueueTest,
 } from './store.js';
 
 export interface ConnectionTestServiceDeps {
   db: Database;
+  /** The metadata store's transactions with statements prepared per connection (testConnection's). */
+  preparedTransaction: MetadataStore['preparedTransaction'];
   secrets: SecretBox;
   events: EventBus;
   audit: AuditTrail;
@@ -109,24 +112,30 @@ export function createConnectionTestService(deps: ConnectionTestServiceDeps) {
       }
 
       const dataSourceId = input.dataSourceId ?? '';
-      const test = await db.transaction(async (tx) => {
+      // Every connection test runs this transaction: its statements are prepared on its connection.
+      const test = await deps.preparedTransaction(async (connection) => {
         // The row lock serializes concurrent requests for one data source: the first queues a test,
         // the others find it open and return it.
         // Sent together: the second statement starts once the first holds the lock, so it sees a test
         // that the transaction which held the lock committed.
         const [source, open] = await Promise.all([
-          findRow(tx, dataSourceId, 'update'),
-          findOpenTest(tx, dataSourceId),
+          lockRow(connection, dataSourceId),
+          findOpenTest(connection, dataSourceId),
         ]);
         if (!source) throw AppError.notFound('Data source');
         const audit = (test: { id: string }) =>
-          deps.audit.record(tx, actor, { action: 'TEST_CONNECTION', dataSourceId, testId: test.id });
+          deps.audit.recordOn(connection, actor, {
+            action: 'TEST_CONNECTION',
+            dataSourceId,
+            testId: test.id,
+          });
         if (open) {
           // A request answered with the test already running is recorded too: it is still a request.
           await audit(open);
           return toTestView(open);
         }
-        return toTestView(await queueSavedTest(tx, { ...specOf(source), id: source.id }, enqueue, audit));
+        const saved = { ...specOf(source), id: source.id };
+        return toTestView(await queueSavedTestOn(connection, saved, enqueue, audit));
       });
       deps.audit.announce(actor, { action: 'TEST_CONNECTION', dataSourceId, testId: test.id });
       return test;

@@ -1,5 +1,18 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import {
+  and,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  inArray,
+  isNull,
+  lt,
+  lte,
+  or,
+  sql,
+  type Placeholder,
+} from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { ConnectionSpec } from '../datasources/model.js';
 import { endpointsOf } from '../datasources/model.js';
@@ -18,7 +31,7 @@ import {
 // The connection_tests table: tests queued, read, paged and ended.
 
 /** The advisory lock that the queuing transaction holds and the worker waits on (loadForRun). */
-const testLockKey = (testId: string) => sql`hashtextextended(${testId}, 7302114)`;
+const testLockKey = (testId: string | Placeholder) => sql`hashtextextended(${testId}, 7302114)`;
 
 /** Puts a test's job on the queue (BullMQ job id = test id, so adding twice is harmless). */
 export type EnqueueTest = (testId: string) => Promise<void>;
@@ -38,27 +51,24 @@ export type WithTest = (test: { id: string }) => Promise<void>;
  * worker finds no test and drops the job.
  */
 async function insertAndSchedule(
-  tx: Pick<Executor, 'insert'>,
-  values: typeof connectionTests.$inferInsert & { id: string },
+  insert: PromiseLike<(ConnectionTestRow & { locked: string })[]>,
+  id: string,
   enqueue: EnqueueTest,
   withTest?: WithTest,
 ): Promise<ConnectionTestRow> {
   // The other writes go out with the INSERT (the pool's pipeline mode), after it.
-  const [[inserted]] = await Promise.all([
-    tx
-      .insert(connectionTests)
-      .values(values)
-      .returning({
-        ...getTableColumns(connectionTests),
-        locked: sql<string>`pg_advisory_xact_lock(${testLockKey(values.id)})::text`,
-      }),
-    withTest?.({ id: values.id }),
-  ]);
+  const [[inserted]] = await Promise.all([insert, withTest?.({ id })]);
   if (!inserted) throw new Error('insert returned no row');
   const { locked: _locked, ...row } = inserted;
   await enqueue(row.id);
   return row;
 }
+
+/** The columns an INSERT returns: the row, and the test's lock taken (see insertAndSchedule). */
+const insertedWithLock = (id: string | Placeholder) => ({
+  ...getTableColumns(connectionTests),
+  locked: sql<string>`pg_advisory_xact_lock(${testLockKey(id)})::text`,
+});
 
 const newTest = (spec: ConnectionSpec) => ({
   id: randomUUID(),
@@ -67,9 +77,43 @@ const newTest = (spec: ConnectionSpec) => ({
   queuedAt: new Date(),
 });
 
+/** A saved data source's new test, as values or as placeholders of a prepared statement. */
+type SavedTestValues = Record<'id' | 'dataSourceId' | 'checks' | 'queuedAt', unknown> & {
+  id: string | Placeholder;
+};
+
 /**
- * Records and enqueues a test of a saved data source, inside the caller's transaction. The same
- * statement makes it the data source's latest test and sets the data source TESTING.
+ * A saved data source's test row, QUEUED; the same statement makes it the data source's latest test
+ * and sets the data source TESTING. Values are bound as given (`checks` as JSON).
+ */
+function insertSavedTest(db: Executor, values: SavedTestValues) {
+  const marked = db.$with('marked').as(
+    db
+      .update(dataSources)
+      .set({ lastTestId: sql`${values.id}`, connectionStatus: 'TESTING' })
+      .where(eq(dataSources.id, sql`${values.dataSourceId}`))
+      .returning({ id: dataSources.id }),
+  );
+  return db
+    .with(marked)
+    .insert(connectionTests)
+    .values({
+      id: sql`${values.id}`,
+      dataSourceId: sql`${values.dataSourceId}`,
+      status: 'QUEUED',
+      checks: sql`${values.checks}`,
+      queuedAt: sql`${values.queuedAt}`,
+    })
+    .returning(insertedWithLock(values.id));
+}
+
+const savedTestValues = (dataSource: { id: string } & ConnectionSpec) => {
+  const test = newTest(dataSource);
+  return { ...test, dataSourceId: dataSource.id, checks: JSON.stringify(test.checks) };
+};
+
+/**
+ * Records and enqueues a test of a saved data source, inside the caller's transaction (insertSavedTest).
  */
 export async function queueSavedTest(
   tx: Executor,
@@ -77,17 +121,31 @@ export async function queueSavedTest(
   enqueue: EnqueueTest,
   withTest?: WithTest,
 ): Promise<ConnectionTestRow> {
-  const test = { ...newTest(dataSource), dataSourceId: dataSource.id };
-  const marked = tx
-    .$with('marked')
-    .as(
-      tx
-        .update(dataSources)
-        .set({ lastTestId: test.id, connectionStatus: 'TESTING' })
-        .where(eq(dataSources.id, dataSource.id))
-        .returning({ id: dataSources.id }),
-    );
-  return insertAndSchedule(tx.with(marked), test, enqueue, withTest);
+  const values = savedTestValues(dataSource);
+  return insertAndSchedule(insertSavedTest(tx, values), values.id, enqueue, withTest);
+}
+
+const queueSavedStatement = preparedOnce((db) =>
+  insertSavedTest(db, {
+    id: sql.placeholder('id'),
+    dataSourceId: sql.placeholder('dataSourceId'),
+    checks: sql.placeholder('checks'),
+    queuedAt: sql.placeholder('queuedAt'),
+  }).prepare('queue_saved_test'),
+);
+
+/**
+ * queueSavedTest as a statement prepared on `connection`, the connection of the transaction it runs
+ * in (lib/db.ts, preparedTransaction): `testConnection` of a saved data source.
+ */
+export async function queueSavedTestOn(
+  connection: Database,
+  dataSource: { id: string } & ConnectionSpec,
+  enqueue: EnqueueTest,
+  withTest?: WithTest,
+): Promise<ConnectionTestRow> {
+  const values = savedTestValues(dataSource);
+  return insertAndSchedule(queueSavedStatement(connection).execute(values), values.id, enqueue, withTest);
 }
 
 /**
@@ -103,18 +161,17 @@ export async function queueDraftTest(
 ): Promise<ConnectionTestRow> {
   const test = newTest(spec);
   const sealed = seal(test.id);
-  return insertAndSchedule(
-    tx,
-    {
+  const insert = tx
+    .insert(connectionTests)
+    .values({
       ...test,
       dataSourceId: null,
       draft: spec,
       draftPasswordCiphertext: sealed.ciphertext,
       draftPasswordKeyId: sealed.keyId,
-    },
-    enqueue,
-    withTest,
-  );
+    })
+    .returning(insertedWithLock(test.id));
+  return insertAndSchedule(insert, test.id, enqueue, withTest);
 }
 
 const sameSpec = (a: ConnectionSpec, b: ConnectionSpec) =>
@@ -192,22 +249,31 @@ export async function adoptTest(
  * the one that locks the data source's row: a statement that waited for the lock still sees the rows
  * as they were when it began, not the test that the transaction holding the lock committed.
  */
-export async function findOpenTest(
-  db: Executor,
-  dataSourceId: string,
-): Promise<ConnectionTestRow | undefined> {
-  if (!isUuid(dataSourceId)) return undefined;
-  const [row] = await db
+const openTestStatement = preparedOnce((db) =>
+  db
     .select()
     .from(connectionTests)
     .where(
       and(
-        eq(connectionTests.dataSourceId, dataSourceId),
+        eq(connectionTests.dataSourceId, sql.placeholder('dataSourceId')),
         inArray(connectionTests.status, ['QUEUED', 'RUNNING']),
       ),
     )
     .orderBy(desc(connectionTests.queuedAt))
-    .limit(1);
+    .limit(1)
+    .prepare('find_open_test'),
+);
+
+/**
+ * The data source's test still QUEUED or RUNNING, if any (one at a time, PRODUCT.md §2), as a statement
+ * prepared on `connection`, the connection of the transaction it runs in (lib/db.ts).
+ */
+export async function findOpenTest(
+  connection: Database,
+  dataSourceId: string,
+): Promise<ConnectionTestRow | undefined> {
+  if (!isUuid(dataSourceId)) return undefined;
+  const [row] = await openTestStatement(connection).execute({ dataSourceId });
   return row;
 }
 

@@ -1,5 +1,5 @@
-import { and, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { Database, Executor } from '../lib/db.js';
+import { and, desc, eq, ilike, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { preparedOnce, type Database, type Executor } from '../lib/db.js';
 import { checkPageSize, decodeCursor, isUuid, toPage, type Page } from '../lib/pagination.js';
 import { dataSources, type DataSourceRow } from '../schema/index.js';
 import {
@@ -100,14 +100,31 @@ export type HeartbeatColumns = Partial<
 /** Row locks: `update` for a change of the data source, `beat` for a heartbeat's write (no key change). */
 export type RowLock = 'update' | 'beat';
 
+const rowQuery = (db: Executor, id: string | Placeholder) =>
+  db.select().from(dataSources).where(eq(dataSources.id, id));
+
 export async function findRow(db: Executor, id: string, lock?: RowLock): Promise<DataSourceRow | undefined> {
   if (!isUuid(id)) return undefined;
-  const query = db.select().from(dataSources).where(eq(dataSources.id, id));
+  const query = rowQuery(db, id);
   const [row] = await (lock === 'update'
     ? query.for('update')
     : lock === 'beat'
       ? query.for('no key update')
       : query);
+  return row;
+}
+
+const lockedRowStatement = preparedOnce((db) =>
+  rowQuery(db, sql.placeholder('id')).for('update').prepare('lock_data_source'),
+);
+
+/**
+ * findRow(…, 'update') as a statement prepared on `connection`, the connection of the transaction it
+ * runs in (lib/db.ts, preparedTransaction): the row lock of a connection test's queuing transaction.
+ */
+export async function lockRow(connection: Database, id: string): Promise<DataSourceRow | undefined> {
+  if (!isUuid(id)) return undefined;
+  const [row] = await lockedRowStatement(connection).execute({ id });
   return row;
 }
 

@@ -19,6 +19,7 @@ afterAll(async () => {
 });
 
 const base = () => h.url.replace(/\/graphql$/, '');
+const TEST_SAVED = 'mutation($id: ID) { testConnection(input: { dataSourceId: $id }) { id status } }';
 
 /**
  * Prometheus text: every sample line `name{labels} value`, every family with HELP and TYPE. Values
@@ -243,6 +244,53 @@ if (transport() === 'redis') {
           input: dataSourceInput({ identifier: 'after-redis-is-back' }),
         });
         expect(after.errors).toBeUndefined();
+        await expectEveryOpenTestQueued(cut);
+      } finally {
+        await cut.stop();
+        await redis.close();
+      }
+    });
+
+    it('fails testConnection of a saved data source with SERVICE_UNAVAILABLE and writes nothing of it', async () => {
+      const { hostname, port } = new URL(redisUrl());
+      const redis = await startTcpProxy(Number(port || 6379), hostname);
+      const cut = await startHarness({ role: 'api', env: { REDIS_URL: `redis://127.0.0.1:${redis.port}` } });
+      try {
+        const created = await cut.gql<{ createDataSource: { dataSource: { id: string } } }>(
+          CREATE_DATA_SOURCE,
+          {
+            input: dataSourceInput({ identifier: 'tested-while-redis-is-down' }),
+          },
+        );
+        const id = created.data!.createDataSource.dataSource.id;
+        // No worker runs here: the create's test is ended by hand, so that the next request queues one.
+        await cut.pool.query(`UPDATE connection_tests SET status = 'PASSED' WHERE data_source_id = $1`, [id]);
+        await cut.pool.query(`UPDATE data_sources SET connection_status = 'PASSED' WHERE id = $1`, [id]);
+        const before = await all(
+          cut.pool,
+          'SELECT connection_status, last_test_id FROM data_sources WHERE id = $1',
+          [id],
+        );
+        await redis.cut();
+        const result = await cut.gql(TEST_SAVED, { id });
+        expect(result.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+        // The test's row, the data source's TESTING and the request's audit row went with the job.
+        expect(await count(cut.pool, 'connection_tests')).toBe(1);
+        expect(
+          await all(cut.pool, 'SELECT connection_status, last_test_id FROM data_sources WHERE id = $1', [id]),
+        ).toEqual(before);
+        expect(
+          await all(
+            cut.pool,
+            `SELECT id FROM audit_events WHERE action = 'TEST_CONNECTION' AND data_source_id = $1`,
+            [id],
+          ),
+        ).toEqual([]);
+
+        await redis.restore();
+        await expect.poll(() => readyz(cut), { timeout: 10_000 }).toBe(200);
+        const after = await cut.gql<{ testConnection: { status: string } }>(TEST_SAVED, { id });
+        expect(after.data?.testConnection.status).toBe('QUEUED');
         await expectEveryOpenTestQueued(cut);
       } finally {
         await cut.stop();
