@@ -1153,7 +1153,7 @@ async function main() {
       lastClientP50Ms: round(percentile(lastClientMs, 50)),
       lastClientP99Ms: round(percentile(lastClientMs, 99)),
       // Each change's own figure, in order, to tell which change was slow when p99 misses.
-      lastClientMs: lastClientMs.map(round),
+      lastClientMs: lastClientMs.map((ms) => round(ms)),
     };
 
     // 5. Heartbeat: B data sources beating every second, each into its own database with a beat log.
