@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,7 +54,11 @@ const PERF = process.argv.includes('--perf');
 /** `--warm N`: the load run N times before the measured one, so that V8 has compiled what it runs. */
 const WARM = Number(arg('warm') ?? 0);
 /** How each process is profiled: V8's `--cpu-prof` into `dir`, or symbols for perf (/tmp/perf-<pid>.map). */
-const profiling = (dir: string) => (PERF ? ['--perf-basic-prof'] : ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+const profiling = (dir: string) =>
+  PERF
+    ? // With it, V8 also writes a log of its own: kept with the profiles, out of the working directory.
+      ['--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${path.join(dir, 'v8.log')}`]
+    : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 if (FLOOR && (TRANSPORT === 'postgres' || TYPENAMES > 0)) {
   console.error(
     '--floor runs connection tests on Redis: it takes neither --transport postgres nor --typename',
@@ -228,7 +232,15 @@ async function main() {
     );
     const statementCounts =
       logFrom === undefined ? new Map<string, number>() : await statementsLogged(logFrom);
-    return { windowStart, windowEnd, cpu, redisCpu, commandCounts, statementCounts, perfData: perf?.file };
+    return {
+      windowStart,
+      windowEnd,
+      cpu,
+      redisCpu,
+      commandCounts,
+      statementCounts,
+      perf: perf && { file: perf.file, pid },
+    };
   };
   /** Half the tests one at a time, half from 32 clients (one per data source). */
   const tests = (test: (id: string) => Promise<void>, ids: string[]) => async () => {
@@ -264,6 +276,7 @@ async function main() {
   if (FLOOR) {
     // The service's rows stay: the floor copies its data sources and reads a test of theirs that PASSED.
     const floorDir = path.join(profileDir, 'floor');
+    await mkdir(floorDir);
     const floorChild = spawn(
       process.execPath,
       [
@@ -324,8 +337,8 @@ interface Measured {
   redisCpu: number;
   commandCounts: Map<string, number>;
   statementCounts: Map<string, number>;
-  /** With `--perf`: the recording of the load. */
-  perfData?: string;
+  /** With `--perf`: the recording of the load, and the process it recorded. */
+  perf?: { file: string; pid: number };
 }
 
 /** A client of a GraphQL server that follows each test it asks for until the test ends. */
@@ -379,8 +392,11 @@ async function report(label: string, dir: string, measured: Measured) {
       .join('\n');
   console.log(`\nmetadata statements per ${UNIT}:\n${perTest(statementCounts, 25)}`);
   if (TRANSPORT === 'redis') console.log(`\nRedis commands per ${UNIT}:\n${perTest(commandCounts, 15)}`);
-  if (measured.perfData) await perfSummary(measured.perfData, cpu);
-  else await cpuProfileSummary(dir, measured);
+  if (measured.perf) {
+    await perfSummary(measured.perf.file, cpu);
+    // The symbols node wrote for perf (--perf-basic-prof), read now.
+    await rm(`/tmp/perf-${measured.perf.pid}.map`, { force: true });
+  } else await cpuProfileSummary(dir, measured);
 }
 
 /** Self time by package and by function within the load, from the V8 profile that `dir` holds. */
