@@ -490,12 +490,13 @@ function jsGroup(symbol: string): string {
 function perfCategory(dso: string, symbol: string): string {
   if (dso.includes('kernel')) return 'kernel (sockets, scheduling)';
   if (symbol.startsWith('JS:')) return `JS: ${jsGroup(symbol)}`;
+  // JSON first: its parser is not the compiler's.
+  if (/Json/.test(symbol)) return 'JSON';
   if (/Scaveng|Mark|Sweep|Heap::|Evacuat|Compactor|Worklist|RememberedSet|SlotSet|GC/.test(symbol))
     return 'V8 garbage collector';
-  if (/compiler::|Compile|Baseline|Maglev|maglev|Parser|Scanner|Bytecode|Zone/.test(symbol))
+  if (/compiler::|Compile|Baseline|Maglev|maglev|(?<!Date)Parser|Scanner|Bytecode|Zone/.test(symbol))
     return 'V8 compiler (JIT)';
   if (symbol.startsWith('Builtins_')) return 'V8 builtins (property access, calls, promises)';
-  if (/Json/.test(symbol)) return 'JSON';
   if (dso.startsWith('libc')) return 'libc (malloc, memcpy)';
   if (dso === 'node') return /uv_|node::/.test(symbol) ? 'Node and libuv' : 'V8 runtime';
   return dso;
