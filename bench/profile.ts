@@ -21,6 +21,7 @@ import pg from 'pg';
 import { createGraphQLClient } from '../test/support/client.js';
 import { ROLES, startTargets } from '../test/support/pg-targets.js';
 import { freePort } from '../test/support/service-process.js';
+import { startApiFloor } from './reference.js';
 
 const arg = (name: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -277,46 +278,21 @@ async function main() {
     // The service's rows stay: the floor copies its data sources and reads a test of theirs that PASSED.
     const floorDir = path.join(profileDir, 'floor');
     await mkdir(floorDir);
-    const floorChild = spawn(
-      process.execPath,
-      [
-        ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
-        ...profiling(floorDir),
-        '--import',
-        'tsx',
-        'bench/floor-service.ts',
-      ],
-      {
-        env: {
-          PATH: process.env.PATH ?? '',
-          NODE_ENV: 'production',
-          FLOOR_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
-          FLOOR_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-          FLOOR_TARGET: `${scram.host}:${scram.port}`,
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+    const started = await startApiFloor(
+      { database, redisUrl: `redis://127.0.0.1:${redisPort}`, target: scram },
+      profiling(floorDir),
     );
-    const floorExited = new Promise((resolve) => floorChild.once('exit', resolve));
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      floorChild.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const found = /ready (\S+)/.exec(out);
-        if (found) resolve(found[1]!);
-      });
-      void floorExited.then(() => reject(new Error('bench/floor-service.ts exited before it was ready')));
-    });
-    const floor = follower(url);
+    const floorExited = new Promise((resolve) => started.child.once('exit', resolve));
+    const floor = follower(started.url);
     const db = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
     await db.connect();
     const ids = await db
       .query<{ id: string }>('SELECT id FROM floor_sources LIMIT 32')
       .then((result) => result.rows.map((row) => row.id))
       .finally(() => db.end());
-    const floorMeasured = await measure(floorChild.pid!, tests(floor.test, ids));
+    const floorMeasured = await measure(started.child.pid!, tests(floor.test, ids));
     await floor.client.close();
-    floorChild.kill('SIGTERM');
+    started.child.kill('SIGTERM');
     await floorExited;
     await report('floor of the design with its API (bench/floor-service.ts)', floorDir, floorMeasured);
   }

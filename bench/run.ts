@@ -17,6 +17,7 @@ import { createGraphQLClient } from '../test/support/client.js';
 import { ROLES, startTargets, type PgTarget } from '../test/support/pg-targets.js';
 import { freePort } from '../test/support/service-process.js';
 import { directChecks, dropFloorTables, prepareFloorTables, queueFloorTest, runFloorTest } from './floor.js';
+import { startApiFloor, startReference } from './reference.js';
 
 const QUICK = process.argv.includes('--quick');
 const argOf = (name: string) => {
@@ -206,32 +207,6 @@ async function startRedis(): Promise<{ url: string; pid: number; stop: () => Pro
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * A reference server of the benchmark's own in a process of its own, once it prints `ready <url>`:
- * Apollo + Express alone (bench/bare-apollo.ts, the `{ __typename }` reference) or the floor of the
- * design behind its API (bench/floor-service.ts).
- */
-async function startReference(
-  script: 'bench/bare-apollo.ts' | 'bench/floor-service.ts',
-  env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; url: string }> {
-  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const found = /ready (\S+)/.exec(out);
-      if (found) resolve(found[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
-  });
-  return { child, url };
 }
 
 /** The built service on a free port, once its /readyz answers (it listens last). */
@@ -532,11 +507,7 @@ async function measureDesignFloor(
  */
 async function measureApiFloor(options: FloorRun & { database: string }) {
   const { database, redis, target } = options;
-  const floor = await startReference('bench/floor-service.ts', {
-    FLOOR_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
-    FLOOR_REDIS_URL: redis.url,
-    FLOOR_TARGET: `${target.host}:${target.port}`,
-  });
+  const floor = await startApiFloor({ database, redisUrl: redis.url, target });
   const bench = benchClient(floor.url);
   try {
     const db = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${database}` });

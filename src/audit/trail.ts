@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { preparedOnce, type Database } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import { checkPageSize, decodeCursor, isUuid, toPage, type Page } from '../lib/pagination.js';
@@ -39,8 +39,6 @@ export interface AuditFilter {
   to?: Date | null;
 }
 
-type Executor = Pick<Database, 'insert'>;
-
 /** An audit row's values, bound as given (pg turns the dates and the array into their types). */
 const auditRow = (actor: Actor, entry: AuditEntry) => ({
   id: randomUUID(),
@@ -54,26 +52,14 @@ const auditRow = (actor: Actor, entry: AuditEntry) => ({
   clientAddress: actor.clientAddress,
 });
 
-const AUDIT_COLUMNS = [
-  'id',
-  'at',
-  'actor',
-  'action',
-  'dataSourceId',
-  'testId',
-  'changedFields',
-  'requestId',
-  'clientAddress',
-] as const satisfies readonly (keyof ReturnType<typeof auditRow>)[];
-
+/** Every column a placeholder, bound as auditRow gives it. */
 const insertStatement = preparedOnce((db) =>
   db
     .insert(auditEvents)
     .values(
-      Object.fromEntries(AUDIT_COLUMNS.map((column) => [column, sql`${sql.placeholder(column)}`])) as Record<
-        (typeof AUDIT_COLUMNS)[number],
-        SQL
-      >,
+      Object.fromEntries(
+        Object.keys(getTableColumns(auditEvents)).map((column) => [column, sql`${sql.placeholder(column)}`]),
+      ) as Record<keyof ReturnType<typeof auditRow>, SQL>,
     )
     .prepare('insert_audit_event'),
 );
@@ -85,16 +71,12 @@ const insertStatement = preparedOnce((db) =>
  */
 export function createAuditTrail(deps: { db: Database; logger: Logger }) {
   return {
-    async record(tx: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
-      await tx.insert(auditEvents).values(auditRow(actor, entry));
-    },
-
     /**
-     * `record`, as a statement prepared on `connection`, the connection of the transaction it runs in
-     * (lib/db.ts, preparedTransaction): `testConnection`'s.
+     * `db` is the change's transaction. The statement is prepared on it: built once on a long-lived
+     * handle (a connection of lib/db.ts's preparedTransaction, or the pool), once per drizzle transaction.
      */
-    async recordOn(connection: Database, actor: Actor, entry: AuditEntry): Promise<void> {
-      await insertStatement(connection).execute(auditRow(actor, entry));
+    async record(db: Database, actor: Actor, entry: AuditEntry): Promise<void> {
+      await insertStatement(db).execute(auditRow(actor, entry));
     },
 
     announce(actor: Actor, entry: AuditEntry): void {

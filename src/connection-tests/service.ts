@@ -18,7 +18,6 @@ import {
   listTestPages,
   queueDraftTest,
   queueSavedTest,
-  queueSavedTestOn,
   type EnqueueTest,
 } from './store.js';
 
@@ -124,18 +123,14 @@ export function createConnectionTestService(deps: ConnectionTestServiceDeps) {
         ]);
         if (!source) throw AppError.notFound('Data source');
         const audit = (test: { id: string }) =>
-          deps.audit.recordOn(connection, actor, {
-            action: 'TEST_CONNECTION',
-            dataSourceId,
-            testId: test.id,
-          });
+          deps.audit.record(connection, actor, { action: 'TEST_CONNECTION', dataSourceId, testId: test.id });
         if (open) {
           // A request answered with the test already running is recorded too: it is still a request.
           await audit(open);
           return toTestView(open);
         }
         const saved = { ...specOf(source), id: source.id };
-        return toTestView(await queueSavedTestOn(connection, saved, enqueue, audit));
+        return toTestView(await queueSavedTest(connection, saved, enqueue, audit));
       });
       deps.audit.announce(actor, { action: 'TEST_CONNECTION', dataSourceId, testId: test.id });
       return test;

@@ -77,75 +77,49 @@ const newTest = (spec: ConnectionSpec) => ({
   queuedAt: new Date(),
 });
 
-/** A saved data source's new test, as values or as placeholders of a prepared statement. */
-type SavedTestValues = Record<'id' | 'dataSourceId' | 'checks' | 'queuedAt', unknown> & {
-  id: string | Placeholder;
-};
+/** A placeholder bound as given: no column encoder (`checks` comes as JSON, `queuedAt` as a Date). */
+const given = (name: string) => sql`${sql.placeholder(name)}`;
 
 /**
  * A saved data source's test row, QUEUED; the same statement makes it the data source's latest test
- * and sets the data source TESTING. Values are bound as given (`checks` as JSON).
+ * and sets the data source TESTING.
  */
-function insertSavedTest(db: Executor, values: SavedTestValues) {
+const queueSavedStatement = preparedOnce((db) => {
   const marked = db.$with('marked').as(
     db
       .update(dataSources)
-      .set({ lastTestId: sql`${values.id}`, connectionStatus: 'TESTING' })
-      .where(eq(dataSources.id, sql`${values.dataSourceId}`))
+      .set({ lastTestId: given('id'), connectionStatus: 'TESTING' })
+      .where(eq(dataSources.id, given('dataSourceId')))
       .returning({ id: dataSources.id }),
   );
   return db
     .with(marked)
     .insert(connectionTests)
     .values({
-      id: sql`${values.id}`,
-      dataSourceId: sql`${values.dataSourceId}`,
+      id: given('id'),
+      dataSourceId: given('dataSourceId'),
       status: 'QUEUED',
-      checks: sql`${values.checks}`,
-      queuedAt: sql`${values.queuedAt}`,
+      checks: given('checks'),
+      queuedAt: given('queuedAt'),
     })
-    .returning(insertedWithLock(values.id));
-}
-
-const savedTestValues = (dataSource: { id: string } & ConnectionSpec) => {
-  const test = newTest(dataSource);
-  return { ...test, dataSourceId: dataSource.id, checks: JSON.stringify(test.checks) };
-};
+    .returning(insertedWithLock(sql.placeholder('id')))
+    .prepare('queue_saved_test');
+});
 
 /**
- * Records and enqueues a test of a saved data source, inside the caller's transaction (insertSavedTest).
+ * Records and enqueues a test of a saved data source, inside the caller's transaction `db`, on which
+ * the statement is prepared (once on a connection of lib/db.ts's preparedTransaction, as
+ * `testConnection` runs it; once per transaction on a drizzle transaction).
  */
 export async function queueSavedTest(
-  tx: Executor,
+  db: Database,
   dataSource: { id: string } & ConnectionSpec,
   enqueue: EnqueueTest,
   withTest?: WithTest,
 ): Promise<ConnectionTestRow> {
-  const values = savedTestValues(dataSource);
-  return insertAndSchedule(insertSavedTest(tx, values), values.id, enqueue, withTest);
-}
-
-const queueSavedStatement = preparedOnce((db) =>
-  insertSavedTest(db, {
-    id: sql.placeholder('id'),
-    dataSourceId: sql.placeholder('dataSourceId'),
-    checks: sql.placeholder('checks'),
-    queuedAt: sql.placeholder('queuedAt'),
-  }).prepare('queue_saved_test'),
-);
-
-/**
- * queueSavedTest as a statement prepared on `connection`, the connection of the transaction it runs
- * in (lib/db.ts, preparedTransaction): `testConnection` of a saved data source.
- */
-export async function queueSavedTestOn(
-  connection: Database,
-  dataSource: { id: string } & ConnectionSpec,
-  enqueue: EnqueueTest,
-  withTest?: WithTest,
-): Promise<ConnectionTestRow> {
-  const values = savedTestValues(dataSource);
-  return insertAndSchedule(queueSavedStatement(connection).execute(values), values.id, enqueue, withTest);
+  const test = newTest(dataSource);
+  const values = { ...test, dataSourceId: dataSource.id, checks: JSON.stringify(test.checks) };
+  return insertAndSchedule(queueSavedStatement(db).execute(values), test.id, enqueue, withTest);
 }
 
 /**

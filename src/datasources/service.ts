@@ -46,7 +46,7 @@ export interface CreateDataSourceCommand extends ConnectionInput {
  */
 export interface DataSourceTests<TTest extends { id: string }> {
   /** Records a test of the data source and enqueues it, inside `tx`. */
-  queue(tx: Executor, dataSource: { id: string } & ConnectionSpec): Promise<TTest>;
+  queue(tx: Database, dataSource: { id: string } & ConnectionSpec): Promise<TTest>;
   /**
    * The seed's "Test Connection, then OK": the draft test `testId` when it verifies exactly these
    * parameters and this password now, locked in `tx`; undefined otherwise.

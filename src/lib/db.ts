@@ -71,10 +71,9 @@ export function openMetadataStore(databaseUrl: string, options: { max?: number }
     async preparedTransaction(fn) {
       const client = await pool.connect();
       try {
-        let connection = bound.get(client);
-        if (!connection) bound.set(client, (connection = drizzle(client, { schema, logger })));
-        const on = connection;
-        return await on.transaction(() => fn(on));
+        const connection = bound.get(client) ?? drizzle(client, { schema, logger });
+        bound.set(client, connection);
+        return await connection.transaction(() => fn(connection));
       } finally {
         client.release();
       }
