@@ -487,14 +487,22 @@ describe('an event larger than NOTIFY carries (8,000 bytes)', () => {
   });
 });
 
+/** Makes the store refuse data source `id`'s `status` (a trigger raises) until the returned function runs. */
+async function refuseStatus(id: string, status: 'PASSED' | 'FAILED'): Promise<() => Promise<unknown>> {
+  const name = `refuse_${status.toLowerCase()}`;
+  await api.pool.query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS
+    $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`);
+  await api.pool.query(`CREATE TRIGGER ${name} BEFORE UPDATE ON data_sources FOR EACH ROW
+    WHEN (NEW.id = '${id}' AND NEW.connection_status = '${status}') EXECUTE FUNCTION ${name}()`);
+  return () =>
+    api.pool.query(`DROP TRIGGER IF EXISTS ${name} ON data_sources; DROP FUNCTION IF EXISTS ${name}()`);
+}
+
 describe('failures', () => {
   it("of the store at a test's end leave neither the test ended nor its data source's status: the retry records both", async () => {
     const { id, testId } = await createFor(targets().scram);
     // The store refuses this data source's PASSED: the statement that ends the test must fail whole.
-    await api.pool.query(`CREATE FUNCTION refuse_passed() RETURNS trigger LANGUAGE plpgsql AS
-      $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`);
-    await api.pool.query(`CREATE TRIGGER refuse_passed BEFORE UPDATE ON data_sources FOR EACH ROW
-      WHEN (NEW.id = '${id}' AND NEW.connection_status = 'PASSED') EXECUTE FUNCTION refuse_passed()`);
+    const allow = await refuseStatus(id, 'PASSED');
     const events = await api.queueEvents('connection-test');
     const retried = jobEvent(events, 'delayed', testId, 15_000);
     const worker = await startWorker();
@@ -506,16 +514,14 @@ describe('failures', () => {
       expect(await all(api.pool, 'SELECT connection_status FROM data_sources WHERE id = $1', [id])).toEqual([
         { connection_status: 'TESTING' },
       ]);
-      await api.pool.query('DROP TRIGGER refuse_passed ON data_sources; DROP FUNCTION refuse_passed()');
+      await allow();
       const { final } = await followTest(api, testId);
       expect(final.status).toBe('PASSED');
       expect(await all(api.pool, 'SELECT connection_status FROM data_sources WHERE id = $1', [id])).toEqual([
         { connection_status: 'PASSED' },
       ]);
     } finally {
-      await api.pool.query(
-        'DROP TRIGGER IF EXISTS refuse_passed ON data_sources; DROP FUNCTION IF EXISTS refuse_passed()',
-      );
+      await allow();
       await worker.stop();
     }
   });
@@ -529,10 +535,7 @@ describe('failures', () => {
       [testId],
     );
     // The store refuses this data source's FAILED: ending the test must fail whole.
-    await api.pool.query(`CREATE FUNCTION refuse_failed() RETURNS trigger LANGUAGE plpgsql AS
-      $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`);
-    await api.pool.query(`CREATE TRIGGER refuse_failed BEFORE UPDATE ON data_sources FOR EACH ROW
-      WHEN (NEW.id = '${id}' AND NEW.connection_status = 'FAILED') EXECUTE FUNCTION refuse_failed()`);
+    const allow = await refuseStatus(id, 'FAILED');
     const events = await api.queueEvents('maintenance');
     const reconcile = async () => {
       const job = await api.queue('maintenance').add('reconcile', {});
@@ -544,7 +547,7 @@ describe('failures', () => {
       expect(await all(api.pool, 'SELECT status FROM connection_tests WHERE id = $1', [testId])).toEqual([
         { status: 'QUEUED' },
       ]);
-      await api.pool.query('DROP TRIGGER refuse_failed ON data_sources; DROP FUNCTION refuse_failed()');
+      await allow();
       await reconcile();
       expect(
         await all(api.pool, 'SELECT status, error_code FROM connection_tests WHERE id = $1', [testId]),
@@ -553,9 +556,7 @@ describe('failures', () => {
         { connection_status: 'FAILED' },
       ]);
     } finally {
-      await api.pool.query(
-        'DROP TRIGGER IF EXISTS refuse_failed ON data_sources; DROP FUNCTION IF EXISTS refuse_failed()',
-      );
+      await allow();
       await worker.stop();
     }
   });
